@@ -1,0 +1,149 @@
+"""Settings: ``sglogs/defaults.toml``, then ``sglogs.toml``, then ``SGLOGS_*`` environment variables.
+
+``Settings`` is built once per command and passed down explicitly; nothing reads the environment later.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from .errors import ConfigError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The folder that holds ``frameworks/`` and ``templates/`` in a checkout of sglogs.
+PROJECT_DIR = PACKAGE_DIR.parent
+DEFAULTS_FILE = PACKAGE_DIR / "defaults.toml"
+#: Config file looked for in the working folder unless SGLOGS_CONFIG names another.
+CONFIG_FILE_NAME = "sglogs.toml"
+
+
+class GenerateSettings(BaseModel):
+    """Knobs of log generation (see ``defaults.toml`` for what each means).
+
+    Example:
+        >>> GenerateSettings(activity_types=["E-learning"]).period_months
+        12
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    period_months: int = Field(default=12, ge=1, le=36)
+    evidence_rows_docx: int = Field(default=12, ge=1, le=500)
+    evidence_rows_xlsx: int = Field(default=60, ge=1, le=5000)
+    next_step_rows: int = Field(default=5, ge=1, le=50)
+    formats: tuple[str, ...] = ("docx", "xlsx")
+    activity_types: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("formats")
+    @classmethod
+    def _known_formats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - {"docx", "xlsx"})
+        if unknown:
+            raise ValueError(f"unknown format {unknown[0]!r}; use docx and/or xlsx")
+        return value
+
+
+class OutputSettings(BaseModel):
+    """Permissions of files sglogs writes (octal strings, e.g. ``"0600"``).
+
+    Example:
+        >>> OutputSettings().file_mode_bits
+        384
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    file_mode: str = "0600"
+    dir_mode: str = "0700"
+
+    @field_validator("file_mode", "dir_mode")
+    @classmethod
+    def _octal(cls, value: str) -> str:
+        try:
+            bits = int(value, 8)
+        except ValueError:
+            raise ValueError(f"{value!r} is not an octal file mode like 0600") from None
+        if not 0 <= bits <= 0o777:
+            raise ValueError(f"{value!r} is not a file mode between 0000 and 0777")
+        return value
+
+    @property
+    def file_mode_bits(self) -> int:
+        """``file_mode`` as an integer for ``os.chmod``."""
+        return int(self.file_mode, 8)
+
+    @property
+    def dir_mode_bits(self) -> int:
+        """``dir_mode`` as an integer for ``os.mkdir``."""
+        return int(self.dir_mode, 8)
+
+
+class Settings(BaseSettings):
+    """All of sglogs' settings for one run.
+
+    Example:
+        >>> Settings().generate.period_months
+        12
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="SGLOGS_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    organisation: str = ""
+    frameworks_dir: Path = PROJECT_DIR / "frameworks"
+    templates_dir: Path = PROJECT_DIR / "templates"
+    inbox: Path = Path("inbox")
+    outbox: Path = Path("outbox")
+    generate: GenerateSettings
+    output: OutputSettings = OutputSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        user_file = Path(os.environ.get("SGLOGS_CONFIG", CONFIG_FILE_NAME))
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=user_file, deep_merge=True),
+            TomlConfigSettingsSource(settings_cls, toml_file=DEFAULTS_FILE),
+        )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings for a run; ``overrides`` (e.g. from CLI flags) win over files and environment.
+
+    Raises ``ConfigError`` with the key that is wrong, never a pydantic traceback.
+
+    Example:
+        >>> load_settings(organisation="Sunflower Nursery").organisation
+        'Sunflower Nursery'
+    """
+    config_name = os.environ.get("SGLOGS_CONFIG", CONFIG_FILE_NAME)
+    if "SGLOGS_CONFIG" in os.environ and not Path(config_name).is_file():
+        raise ConfigError(f"SGLOGS_CONFIG names {config_name}, which does not exist; fix the path or unset it.")
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(
+            f"Setting '{key}' in {config_name} or SGLOGS_* is invalid ({err['msg']}); correct it and run again."
+        ) from exc
+    except (ValueError, OSError) as exc:  # a malformed TOML file
+        raise ConfigError(f"{config_name} cannot be read ({exc}); fix the file or remove it.") from exc

@@ -1,0 +1,109 @@
+"""One exception root for sglogs, each error carrying a user-facing sentence and an exit code.
+
+The library raises these; only ``sglogs.cli`` turns them into exit codes, in one place.
+The exit-code table is a stable interface (documented in README.md):
+
+====  =====================================================
+0     ok
+1     findings (a check blocks sign-off, or roster rows were rejected)
+2     usage (a wrong option or argument)
+3     unreadable or unsafe input
+4     configuration or framework error
+====  =====================================================
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes of the ``sglogs`` command.
+
+    Example:
+        >>> int(ExitCode.UNREADABLE_INPUT)
+        3
+    """
+
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+    UNREADABLE_INPUT = 3
+    CONFIGURATION = 4
+
+
+class SglogsError(Exception):
+    """Root of every error sglogs raises on purpose.
+
+    ``message`` is one plain sentence that says what is wrong and what to do next.
+
+    Example:
+        >>> str(SglogsError("The roster is empty; add one row per member of staff."))
+        'The roster is empty; add one row per member of staff.'
+    """
+
+    exit_code: ExitCode = ExitCode.CONFIGURATION
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(SglogsError):
+    """A command was called with options that do not fit together.
+
+    Example:
+        >>> UsageError("Choose docx, xlsx or both with --format.").exit_code
+        <ExitCode.USAGE: 2>
+    """
+
+    exit_code = ExitCode.USAGE
+
+
+class InputError(SglogsError):
+    """A file given to sglogs cannot be read safely (wrong type, empty, encrypted, too large, damaged).
+
+    Example:
+        >>> InputError("The file is empty.").exit_code
+        <ExitCode.UNREADABLE_INPUT: 3>
+    """
+
+    exit_code = ExitCode.UNREADABLE_INPUT
+
+
+class RosterError(InputError):
+    """A roster as a whole cannot be used (not a row-level problem: those are reported per row).
+
+    Example:
+        >>> RosterError("The roster has no 'Name' column; add one.").exit_code
+        <ExitCode.UNREADABLE_INPUT: 3>
+    """
+
+
+class ConfigError(SglogsError):
+    """sglogs.toml, an environment variable or a template is wrong.
+
+    Example:
+        >>> ConfigError("templates/log.docx is missing; restore it from git.").exit_code
+        <ExitCode.CONFIGURATION: 4>
+    """
+
+    exit_code = ExitCode.CONFIGURATION
+
+
+class FrameworkError(ConfigError):
+    """A framework file is missing or invalid; the message names the file, the line and the field.
+
+    Example:
+        >>> FrameworkError("frameworks/x.yaml, line 4, field 'levels': required.").exit_code
+        <ExitCode.CONFIGURATION: 4>
+    """
+
+
+class TemplateError(ConfigError):
+    """A log template cannot be prepared for generation (bad placeholder, missing part).
+
+    Example:
+        >>> TemplateError("templates/log.xlsx has no 'Cover' sheet.").exit_code
+        <ExitCode.CONFIGURATION: 4>
+    """

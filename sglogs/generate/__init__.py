@@ -1,0 +1,1 @@
+"""Generation of personal competency logs (Word and Excel) from a roster."""

@@ -1,0 +1,280 @@
+"""The one data model that carries everything between sglogs' stages.
+
+Frameworks (levels, competencies, inheritance, refresher rules), staff rows from a roster, and the identity
+every generated log carries. All models are pydantic v2, frozen, and forbid unknown fields so a typo in a
+framework file is an error rather than a silently ignored key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+#: Characters allowed in ids of frameworks, levels and competencies.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+
+class CompetencyKind(StrEnum):
+    """Whether everyone at a level must meet a competency (core) or it is chosen per person by role (additional).
+
+    Example:
+        >>> CompetencyKind("additional").label
+        'Additional'
+    """
+
+    CORE = "core"
+    ADDITIONAL = "additional"
+
+    @property
+    def label(self) -> str:
+        """The word printed in logs ("Core" or "Additional")."""
+        return self.value.capitalize()
+
+
+class SourceRef(BaseModel):
+    """Where a piece of framework data comes from: a document and a section in it.
+
+    Example:
+        >>> SourceRef(document="london-competency-framework.txt", section="4, Level 1").cite()
+        'london-competency-framework.txt, 4, Level 1'
+    """
+
+    model_config = _FROZEN
+
+    document: str = Field(min_length=1, description="File name of the source text (under shared/seeds/).")
+    section: str = Field(min_length=1, description="Section, heading or table of the source the data is in.")
+
+    def cite(self) -> str:
+        """Return the reference as one line, "document, section"."""
+        return f"{self.document}, {self.section}"
+
+
+class Competency(BaseModel):
+    """One competency, word for word from its framework.
+
+    ``examples`` holds sub-items the source lists under the competency (e.g. the wider safeguarding issues
+    under Norfolk 6.23); ``source`` is ``None`` only while loading, then inherited from the level.
+
+    Example:
+        >>> Competency(id="4.3", text="Have an awareness of specific vulnerabilities.").kind
+        <CompetencyKind.CORE: 'core'>
+    """
+
+    model_config = _FROZEN
+
+    id: str = Field(pattern=ID_PATTERN)
+    text: str = Field(min_length=1)
+    kind: CompetencyKind = CompetencyKind.CORE
+    examples: tuple[str, ...] = ()
+    source: SourceRef | None = None
+
+
+class Level(BaseModel):
+    """A level (stage, group) of a framework with its own competencies and the levels it includes.
+
+    ``includes`` lists the level ids whose competencies this level takes on, exactly as the framework text
+    says (``includes_text`` keeps that sentence); inclusion is transitive ("Stage 6 competences" brings in
+    what stage 6 includes).
+
+    Example:
+        >>> Level(id="2", name="Stage 2", includes=("1",)).includes
+        ('1',)
+    """
+
+    model_config = _FROZEN
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1, description='How the level is named in the text, e.g. "Stage 4".')
+    title: str = ""
+    description: str = ""
+    includes: tuple[str, ...] = ()
+    includes_text: str = ""
+    training: tuple[str, ...] = Field(default=(), description="Types of training the framework suggests.")
+    example_roles: tuple[str, ...] = ()
+    groups: tuple[str, ...] = Field(default=(), description="Workforce groups of this level (London).")
+    intercollegiate: str = Field(default="", description='Intercollegiate level(s), e.g. "2-3".')
+    source: SourceRef | None = None
+    competencies: tuple[Competency, ...] = ()
+
+
+class RefresherRule(BaseModel):
+    """How often refresher training falls due under a framework.
+
+    Example:
+        >>> RefresherRule(years=3, designated_lead_years=2).years_for(designated_lead=True)
+        2
+    """
+
+    model_config = _FROZEN
+
+    years: int = Field(ge=1, le=10)
+    designated_lead_years: int = Field(ge=1, le=10)
+    source: SourceRef | None = None
+    note: str = ""
+
+    def years_for(self, designated_lead: bool) -> int:
+        """Return the refresher period in years for a person, shorter for designated/named leads."""
+        return self.designated_lead_years if designated_lead else self.years
+
+
+class Framework(BaseModel):
+    """A local safeguarding partnership's competency framework, loaded from ``frameworks/*.yaml``.
+
+    Example:
+        >>> fw = Framework(id="x", title="X", level_label="Level", refresher=RefresherRule(years=3,
+        ...     designated_lead_years=2), levels=(Level(id="1", name="Level 1"),))
+        >>> fw.level("1").name
+        'Level 1'
+    """
+
+    model_config = _FROZEN
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    publisher: str = ""
+    level_label: str = Field(min_length=1, description='What the text calls a level: "Stage", "Level", "Group".')
+    source: SourceRef | None = None
+    notes: str = ""
+    refresher: RefresherRule
+    levels: tuple[Level, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_unique_and_includes_known(self) -> Framework:
+        level_ids = [lv.id for lv in self.levels]
+        duplicates = sorted({i for i in level_ids if level_ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"level id {duplicates[0]!r} is used twice")
+        competency_ids = [c.id for lv in self.levels for c in lv.competencies]
+        duplicates = sorted({i for i in competency_ids if competency_ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"competency id {duplicates[0]!r} is used twice")
+        known = set(level_ids)
+        for lv in self.levels:
+            for inc in lv.includes:
+                if inc not in known:
+                    raise ValueError(f"level {lv.id!r} includes unknown level {inc!r}")
+                if inc == lv.id:
+                    raise ValueError(f"level {lv.id!r} includes itself")
+        return self
+
+    def level(self, level_id: str) -> Level:
+        """Return the level with this id; raise ``KeyError`` when there is none."""
+        for lv in self.levels:
+            if lv.id == level_id:
+                return lv
+        raise KeyError(level_id)
+
+    def competency(self, competency_id: str) -> Competency:
+        """Return the competency with this id from any level; raise ``KeyError`` when there is none."""
+        for lv in self.levels:
+            for c in lv.competencies:
+                if c.id == competency_id:
+                    return c
+        raise KeyError(competency_id)
+
+
+class RequiredCompetency(BaseModel):
+    """A competency as it appears in one person's log: with the level it comes from and why it is there.
+
+    Example:
+        >>> c = Competency(id="1.1", text="Recognise concerns.")
+        >>> RequiredCompetency(competency=c, level_id="1", level_name="Stage 1", inherited=True).id
+        '1.1'
+    """
+
+    model_config = _FROZEN
+
+    competency: Competency
+    level_id: str
+    level_name: str
+    inherited: bool = False
+    chosen: bool = Field(default=False, description="Named for this person in the roster (additional).")
+
+    @property
+    def id(self) -> str:
+        """The competency id, e.g. ``"4.3"``."""
+        return self.competency.id
+
+    @property
+    def kind(self) -> CompetencyKind:
+        """Core, or additional when the framework marks it so or the roster chose it for this person."""
+        return CompetencyKind.ADDITIONAL if self.chosen else self.competency.kind
+
+
+class StaffMember(BaseModel):
+    """One valid roster row: a person and the log they need.
+
+    ``period_start`` is ``None`` when the roster gave none (the run's ``--start`` or today applies);
+    ``row_number`` is the 1-based spreadsheet row the person came from.
+
+    Example:
+        >>> StaffMember(staff_id="S001", name="Ada Lovelace", framework="london", level="2").surname
+        'Lovelace'
+    """
+
+    model_config = _FROZEN
+
+    staff_id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    role: str = ""
+    setting: str = ""
+    manager: str = ""
+    framework: str = Field(min_length=1)
+    level: str = Field(min_length=1)
+    designated_lead: bool = False
+    additional: tuple[str, ...] = ()
+    period_start: dt.date | None = None
+    row_number: int | None = None
+
+    @field_validator("staff_id", "name", "role", "setting", "manager", "framework", "level")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return " ".join(value.split())
+
+    @property
+    def surname(self) -> str:
+        """The last word of the name (used in file names)."""
+        return self.name.split()[-1]
+
+
+class LogIdentity(BaseModel):
+    """What makes a generated log recognisable after it went round: carried in properties, names and footer.
+
+    Example:
+        >>> ident = LogIdentity(log_id="S001-20260101-ab12", staff_id="S001", framework="london", level="2",
+        ...     period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31))
+        >>> ident.footer_line()
+        'sglogs log S001-20260101-ab12 | staff S001 | framework london | level 2 | 2026-01-01 to 2026-12-31'
+    """
+
+    model_config = _FROZEN
+
+    log_id: str
+    staff_id: str
+    framework: str
+    level: str
+    period_start: dt.date
+    period_end: dt.date
+    generator: str = "sglogs"
+
+    def footer_line(self) -> str:
+        """The short visible line printed in every page footer (survives PDF export and printing)."""
+        return (
+            f"sglogs log {self.log_id} | staff {self.staff_id} | framework {self.framework} | "
+            f"level {self.level} | {self.period_start.isoformat()} to {self.period_end.isoformat()}"
+        )
+
+    def as_properties(self) -> dict[str, str]:
+        """The identity as ``sglogs_*`` string properties (custom document properties, defined names)."""
+        return {
+            "sglogs_log_id": self.log_id,
+            "sglogs_staff_id": self.staff_id,
+            "sglogs_framework": self.framework,
+            "sglogs_level": self.level,
+            "sglogs_period_start": self.period_start.isoformat(),
+            "sglogs_period_end": self.period_end.isoformat(),
+        }
