@@ -7,6 +7,7 @@ contract. Dates are written the UK way ("1 January 2026") for people, and ISO in
 from __future__ import annotations
 
 import datetime as dt
+from itertools import zip_longest
 from typing import Any
 
 from ..config import GenerateSettings
@@ -37,6 +38,20 @@ def uk_date(value: dt.date) -> str:
         '4 March 2026'
     """
     return f"{value.day} {value:%B %Y}"
+
+
+#: Characters per line of the competency column in the Excel log (70 wide, Arial 10), and points per line.
+XLSX_CHARS_PER_LINE, XLSX_POINTS_PER_LINE = 85, 13.0
+
+
+def _row_height(chars: int) -> float:
+    """Excel does not grow rows to fit wrapped text on opening a file, so the height is set from the length."""
+    lines = max(1, -(-chars // XLSX_CHARS_PER_LINE))
+    return round(lines * XLSX_POINTS_PER_LINE + 3, 1)
+
+
+def _excel_date(value: dt.date) -> str:
+    return f"DATE({value.year},{value.month},{value.day})"
 
 
 def refresher_sentence(framework: Framework, designated_lead: bool) -> str:
@@ -79,6 +94,7 @@ def competency_row(required: RequiredCompetency) -> dict[str, Any]:
         "from": required.level_name,
         "inherited": required.inherited,
         "examples": "; ".join(comp.examples),
+        "row_height": _row_height(len(comp.text) + sum(len(e) + 2 for e in comp.examples)),
     }
 
 
@@ -99,6 +115,7 @@ def log_context(
         'Ada Lovelace'
     """
     level = framework.level(person.level)
+    rows = [competency_row(c) for c in competencies]
     today = today or dt.date.today()
     return {
         "organisation": organisation,
@@ -111,6 +128,9 @@ def log_context(
             "months": settings.period_months,
             "generated_on": uk_date(today),
             "footer": identity.footer_line(),
+            # Excel formulas (date validation of the evidence sheet) need the dates as DATE(y,m,d)
+            "period_start_excel": _excel_date(identity.period_start),
+            "period_end_excel": _excel_date(identity.period_end),
         },
         "staff": {
             "id": person.staff_id,
@@ -140,8 +160,13 @@ def log_context(
             "years": framework.refresher.years_for(person.designated_lead),
             "sentence": refresher_sentence(framework, person.designated_lead),
         },
-        "competencies": [competency_row(c) for c in competencies],
+        "competencies": rows,
         "activity_types": list(settings.activity_types),
+        # the hidden drop-down lists of the Excel log: one row per activity type / competency id, side by side
+        "list_rows": [
+            {"activity_type": t or "", "competency_id": c["id"] if c else ""}
+            for t, c in zip_longest(settings.activity_types, rows)
+        ],
         "guidance": list(GUIDANCE),
         "evidence_rows": list(range(1, settings.evidence_rows_docx + 1)),
         "next_step_rows": list(range(1, settings.next_step_rows + 1)),

@@ -1,0 +1,136 @@
+"""Word logs from ``templates/log.docx`` (a docxtpl template), prepared once per run and rendered per person.
+
+docxtpl re-reads and re-compiles its template on every render (its issue #110) and goes through python-docx to
+save. Here the template is read once: the parts with Jinja tags are cleaned by docxtpl's own ``patch_xml`` and
+compiled once; per person only those parts are rendered and the zip is written with the other parts copied
+already compressed. The rendered text is the same as ``DocxTemplate(...).render(ctx, autoescape=True)``'s
+(tests compare them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from ..errors import TemplateError
+from ..models import LogIdentity
+from . import properties
+from .package import CompressedPart, read_parts, write_package
+
+_JINJA_MARK = re.compile(r"\{[{%#]")
+# The characters docxtpl's resolve_listing turns into tabs, breaks and new paragraphs.
+_LISTING_CHARS = ("\t", "\a", "\n", "\f")
+_DOCXTPL_ESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
+_FOOTER_NAME = re.compile(r"word/footer\d*\.xml")
+_RENDERED_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml")
+
+
+@dataclass(frozen=True)
+class DocxLogTemplate:
+    """A Word log template ready to render many logs: compiled once, rendered per person.
+
+    Example:
+        >>> tpl = DocxLogTemplate.prepare(Path("templates/log.docx"))  # doctest: +SKIP
+        >>> tpl.write(Path("out.docx"), context, identity)  # doctest: +SKIP
+    """
+
+    path: Path
+    order: tuple[str, ...]
+    static: dict[str, CompressedPart]
+    templates: dict[str, jinja2.Template]
+    needs_listing: bool
+    needs_unescape: bool
+
+    @classmethod
+    def prepare(cls, path: Path) -> DocxLogTemplate:
+        """Read and compile the template once; raise ``TemplateError`` if it cannot carry a log's identity."""
+        parts = read_parts(path)
+        if "word/document.xml" not in parts:
+            raise TemplateError(f"{path} is not a Word document (no word/document.xml); restore templates/log.docx.")
+        env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+        patcher = DocxTemplate(path)  # only its stateless patch_xml is used
+        templates: dict[str, jinja2.Template] = {}
+        sources: list[str] = []
+        for name, content in parts.items():
+            if not _RENDERED_PARTS.fullmatch(name) or not _JINJA_MARK.search(content.decode("utf-8", "replace")):
+                continue
+            root = etree.fromstring(content)
+            declaration = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            source = declaration + patcher.patch_xml(etree.tostring(root, encoding="unicode"))
+            try:
+                templates[name] = env.from_string(source)
+            except jinja2.TemplateSyntaxError as exc:
+                raise TemplateError(
+                    f"{path}: a placeholder in {name} is malformed ({exc.message}); fix it in Word."
+                ) from exc
+            sources.append(source)
+        if not any("log.footer" in src for n, src in zip(templates, sources, strict=True) if _FOOTER_NAME.fullmatch(n)):
+            raise TemplateError(
+                f"{path} has no footer with {{{{ log.footer }}}}; put it in the page footer so every page "
+                "shows which log it belongs to."
+            )
+        ct, rels = properties.ensure_property_parts(parts["[Content_Types].xml"], parts["_rels/.rels"])
+        parts["[Content_Types].xml"], parts["_rels/.rels"] = ct, rels
+        dynamic = set(templates) | {properties.CORE_PART, properties.CUSTOM_PART}
+        order = [n for n in parts if n not in dynamic]
+        order[1:1] = [n for n in parts if n in templates]  # keep [Content_Types].xml first
+        order += [properties.CORE_PART, properties.CUSTOM_PART]
+        static = {n: CompressedPart.from_bytes(n, c) for n, c in parts.items() if n not in dynamic}
+        joined = "".join(sources)
+        return cls(
+            path=path,
+            order=tuple(order),
+            static=static,
+            templates=templates,
+            needs_listing=any(ch in joined.split("?>", 1)[-1] for ch in _LISTING_CHARS),
+            needs_unescape=any(esc in joined for esc, _ in _DOCXTPL_ESCAPES),
+        )
+
+    def render_parts(self, context: dict[str, Any]) -> dict[str, bytes]:
+        """Render the parts that hold placeholders for one person.
+
+        Example:
+            >>> parts = tpl.render_parts(context)  # doctest: +SKIP
+            >>> sorted(parts)  # doctest: +SKIP
+            ['word/document.xml', 'word/footer1.xml']
+        """
+        rendered: dict[str, bytes] = {}
+        for name, template in self.templates.items():
+            try:
+                xml = template.render(context)
+            except jinja2.UndefinedError as exc:
+                raise TemplateError(
+                    f"{self.path}: {exc.message} in {name}; use only the names in docs/templates.md."
+                ) from exc
+            if self.needs_unescape:
+                for old, new in _DOCXTPL_ESCAPES:
+                    xml = xml.replace(old, new)
+            body = xml.split("?>", 1)[-1]
+            if self.needs_listing or any(ch in body for ch in _LISTING_CHARS):
+                xml = xml[: len(xml) - len(body)] + DocxTemplate.resolve_listing(None, body)  # type: ignore[arg-type]
+            rendered[name] = xml.encode("utf-8")
+        return rendered
+
+    def write(
+        self,
+        out: Path,
+        context: dict[str, Any],
+        identity: LogIdentity,
+        mode: int = 0o600,
+        now: dt.datetime | None = None,
+    ) -> None:
+        """Render one log and write it atomically to ``out``.
+
+        Example:
+            >>> tpl.write(Path("outbox/logs/S001.docx"), context, identity)  # doctest: +SKIP
+        """
+        rendered = self.render_parts(context)
+        rendered |= properties.identity_parts(context, identity, now or dt.datetime.now(dt.UTC))
+        write_package(out, self.order, self.static, rendered, mode=mode)

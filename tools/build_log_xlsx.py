@@ -1,0 +1,249 @@
+"""Build ``templates/log.xlsx``, the Excel competency log template, with openpyxl.
+
+Run ``.venv/bin/python tools/build_log_xlsx.py`` after changing the layout; the result is committed, and an
+organisation may also edit the workbook in Excel directly (keep the placeholders). Placeholder conventions are
+in ``sglogs/generate/xlsx.py`` and docs/templates.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+
+from sglogs.generate.context import GUIDANCE
+
+OUT = Path(__file__).resolve().parent.parent / "templates" / "log.xlsx"
+ACCENT = "1F5F5B"  # dark teal, the same accent as the Word log
+LIGHT = "E6F0EF"
+# Rows with drop-downs on the evidence sheet; people can copy rows further down.
+EVIDENCE_ROWS = 60
+NEXT_STEP_ROWS = 8
+FONT = "Arial"
+
+thin = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=thin, right=thin, top=thin, bottom=thin)
+HEADER_FILL = PatternFill("solid", fgColor=ACCENT)
+LABEL_FILL = PatternFill("solid", fgColor=LIGHT)
+HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF", size=10)
+BODY = Font(name=FONT, size=10)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+UNLOCKED = Protection(locked=False)
+
+
+def title(ws, cell: str, text: str, size: int = 14) -> None:
+    ws[cell] = text
+    ws[cell].font = Font(name=FONT, bold=True, size=size, color=ACCENT)
+
+
+def header_row(ws, row: int, labels: list[str]) -> None:
+    for col, label in enumerate(labels, start=1):
+        c = ws.cell(row=row, column=col, value=label)
+        c.font, c.fill, c.border = HEADER_FONT, HEADER_FILL, BORDER
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def page_setup(ws, landscape: bool, repeat_rows: str | None = None) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.7, footer=0.3)
+    ws.oddFooter.left.text = "{{ log.footer|hf }}"
+    ws.oddFooter.left.size, ws.oddFooter.left.color = 7, "808080"
+    ws.oddFooter.right.text = "Page &P of &N"
+    ws.oddFooter.right.size, ws.oddFooter.right.color = 7, "808080"
+    if repeat_rows:
+        ws.print_title_rows = repeat_rows
+
+
+def cover(wb: Workbook) -> None:
+    ws = wb.active
+    ws.title = "Cover"
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 80
+    title(ws, "A1", "Safeguarding Children Competency Log", 18)
+    ws["A2"] = "{{ organisation }}"
+    ws["A2"].font = Font(name=FONT, bold=True, size=12)
+    ws["A3"] = "{{ framework.title }}"
+    ws["A3"].font = Font(name=FONT, size=11, color=ACCENT)
+    fields = [
+        ("Name", "{{ staff.name }}"),
+        ("Staff ID", "{{ staff.id }}"),
+        ("Role", "{{ staff.role }}"),
+        ("Setting / team", "{{ staff.setting }}"),
+        ("Manager", "{{ staff.manager }}"),
+        ("Framework", "{{ framework.title }}"),
+        ("Level", "{{ level.name }}{% if level.title %} – {{ level.title }}{% endif %}"),
+        ("Log period", "{{ log.period_start }} to {{ log.period_end }} ({{ log.months }} months)"),
+        ("Designated or named lead", "{{ staff.designated_lead }}"),
+        ("Refresher training", "{{ refresher.sentence }}"),
+        ("Log ID", "{{ log.id }}"),
+    ]
+    for offset, (label, value) in enumerate(fields):
+        row = 5 + offset
+        a, b = ws.cell(row=row, column=1, value=label), ws.cell(row=row, column=2, value=value)
+        a.font, a.fill, a.border, a.alignment = Font(name=FONT, bold=True, size=10), LABEL_FILL, BORDER, WRAP_TOP
+        b.font, b.border, b.alignment = BODY, BORDER, WRAP_TOP
+    for long_row in (11, 12, 14):  # level title, period and refresher sentence wrap onto two lines
+        ws.row_dimensions[long_row].height = 28
+    row = 5 + len(fields) + 1
+    title(ws, f"A{row}", "How to use this log", 12)
+    for text in GUIDANCE:
+        row += 1
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+        c = ws.cell(row=row, column=1, value=f"•  {text}")
+        c.font, c.alignment = BODY, WRAP_TOP
+        ws.row_dimensions[row].height = 28
+    row += 2
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+    c = ws.cell(row=row, column=1, value="Record your evidence on the 'Evidence' sheet; your competencies are on the "
+                                         "'Competencies' sheet; next steps and sign-off on 'Next steps & sign-off'.")
+    c.font, c.alignment = Font(name=FONT, size=10, italic=True), WRAP_TOP
+    ws.row_dimensions[row].height = 28
+    # the cover says who the log belongs to: locked so it is not changed by accident (no password)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    page_setup(ws, landscape=False)
+
+
+def competencies(wb: Workbook) -> None:
+    ws = wb.create_sheet("Competencies")
+    for col, width in zip("ABCDEFG", (8, 70, 12, 11, 16, 14, 40), strict=True):
+        ws.column_dimensions[col].width = width
+    title(ws, "A1", "Your competencies ({{ level.name }})")
+    ws["A2"] = ("Record evidence against each competency on the Evidence sheet. At review your manager completes "
+                "'Met / Not yet met', the evidence rows and a comment.")
+    ws["A2"].font = Font(name=FONT, size=10, italic=True)
+    header_row(ws, 4, ["Ref", "Competency", "Core / Additional", "From", "Met / Not yet met", "Evidence rows",
+                       "Manager comment"])
+    values = ["{%row c in competencies %}{{ c.id }}", "{{ c.text }}{% if c.examples %} (including: "
+              "{{ c.examples }}){% endif %}", "{{ c.kind }}", "{{ c.from }}", None, None, None]
+    for col, value in enumerate(values, start=1):
+        c = ws.cell(row=5, column=col, value=value)
+        c.font, c.border, c.alignment = BODY, BORDER, WRAP_TOP
+    met = DataValidation(type="list", formula1='"Met,Not yet met"', allow_blank=True)
+    met.promptTitle, met.prompt = "Manager", "Met or not yet met, at review"
+    ws.add_data_validation(met)
+    met.add("E5")
+    ws.freeze_panes = "A5"
+    page_setup(ws, landscape=True, repeat_rows="4:4")
+
+
+def evidence(wb: Workbook) -> None:
+    ws = wb.create_sheet("Evidence")
+    for col, width in zip("ABCDEF", (13, 34, 22, 8, 16, 70), strict=True):
+        ws.column_dimensions[col].width = width
+    title(ws, "A1", "Evidence log")
+    ws["A2"] = ("Remember to date your evidence. One row per piece of learning; say which competencies it "
+                "evidences (e.g. 4.1, 4.3) and what you learned and how you applied it to your practice.")
+    ws["A2"].font = Font(name=FONT, size=10, italic=True)
+    header_row(ws, 3, ["Date", "Learning activity", "Type of learning", "Hours", "Competencies evidenced",
+                       "What I learned and how I applied it to my practice"])
+    ws.row_dimensions[3].height = 30
+    last = 3 + EVIDENCE_ROWS
+    for row in range(4, last + 1):
+        ws.row_dimensions[row].height = 45
+        for col in range(1, 7):
+            c = ws.cell(row=row, column=col)
+            c.font, c.border, c.alignment = BODY, BORDER, WRAP_TOP
+        ws.cell(row=row, column=1).number_format = "dd/mm/yyyy"
+        ws.cell(row=row, column=4).number_format = "0.0#"
+    date = DataValidation(type="date", operator="between", formula1="{{ log.period_start_excel }}",
+                          formula2="{{ log.period_end_excel }}", allow_blank=True, errorStyle="warning")
+    date.errorTitle = "Date outside your log period"
+    date.error = "Dates should fall within {{ log.period_start }} to {{ log.period_end }}. Keep it anyway?"
+    date.promptTitle, date.prompt = "Date", "Date of the learning, e.g. 14/03/2026"
+    kind = DataValidation(type="list", formula1="=ActivityTypes", allow_blank=True, errorStyle="warning")
+    kind.errorTitle, kind.error = "Type of learning", "Not one of the listed types. Keep it anyway?"
+    hours = DataValidation(type="decimal", operator="between", formula1="0", formula2="200", allow_blank=True,
+                           errorStyle="warning")
+    hours.error = "Hours as a number, e.g. 2.5 for two and a half hours."
+    comps = DataValidation(type="list", formula1="=CompetencyIds", allow_blank=True, showErrorMessage=False)
+    comps.promptTitle = "Competencies"
+    comps.prompt = "Pick one, or type several separated by commas (e.g. 4.1, 4.3)."
+    for dv, col in ((date, "A"), (kind, "C"), (hours, "D"), (comps, "E")):
+        ws.add_data_validation(dv)
+        dv.add(f"{col}4:{col}{last}")
+    ws.freeze_panes = "A4"
+    page_setup(ws, landscape=True, repeat_rows="3:3")
+
+
+def next_steps(wb: Workbook) -> None:
+    ws = wb.create_sheet("Next steps & sign-off")
+    for col, width in zip("ABCD", (60, 18, 16, 24), strict=True):
+        ws.column_dimensions[col].width = width
+    title(ws, "A1", "CPD next steps")
+    ws.merge_cells("A2:D2")
+    ws["A2"] = ("ENSURE NEXT STEPS IDENTIFIED ARE CAPTURED ON YOUR SETTING'S DEVELOPMENT ACTION PLAN (ANNEX 1) – "
+                "this will allow you to monitor developments and evidence progress made.")
+    ws["A2"].font = Font(name=FONT, bold=True, size=10)
+    ws["A2"].alignment = WRAP_TOP
+    ws.row_dimensions[2].height = 30
+    header_row(ws, 4, ["Next step", "Competency", "By when", "Added to action plan (annex 1)?"])
+    for row in range(5, 5 + NEXT_STEP_ROWS):
+        ws.row_dimensions[row].height = 30
+        for col in range(1, 5):
+            c = ws.cell(row=row, column=col)
+            c.font, c.border, c.alignment = BODY, BORDER, WRAP_TOP
+        ws.cell(row=row, column=3).number_format = "dd/mm/yyyy"
+    yes_no = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True)
+    ws.add_data_validation(yes_no)
+    yes_no.add(f"D5:D{4 + NEXT_STEP_ROWS}")
+    row = 6 + NEXT_STEP_ROWS
+    title(ws, f"A{row}", "Review and sign-off")
+    labels = ["Manager name", "Manager signature", "Date of review", "Outcome", "Staff signature", "Date",
+              "Next review date"]
+    outcome = DataValidation(type="list", formula1='"All competencies met,Not yet met – see next steps"',
+                             allow_blank=True)
+    ws.add_data_validation(outcome)
+    for offset, label in enumerate(labels, start=1):
+        r = row + offset
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
+        a = ws.cell(row=r, column=1, value=label)
+        a.font, a.fill, a.border = Font(name=FONT, bold=True, size=10), LABEL_FILL, BORDER
+        for col in range(2, 5):
+            ws.cell(row=r, column=col).border = BORDER
+        ws.row_dimensions[r].height = 28
+        if "Date" in label:
+            ws.cell(row=r, column=2).number_format = "dd/mm/yyyy"
+        if label == "Outcome":
+            outcome.add(f"B{r}")
+    page_setup(ws, landscape=False)
+
+
+def lists(wb: Workbook) -> None:
+    ws = wb.create_sheet("Lists")
+    ws["A1"], ws["B1"] = "Types of learning", "Competency"
+    ws["A2"] = "{%row r in list_rows %}{{ r.activity_type }}"
+    ws["B2"] = "{{ r.competency_id }}"
+    ws.sheet_state = "hidden"
+    page_setup(ws, landscape=False)
+    # the drop-down lists are as long as this person's lists: the generator renders the end row
+    for name, column, items in (("ActivityTypes", "A", "activity_types"), ("CompetencyIds", "B", "competencies")):
+        end = f"{{{{ 1 + {items}|length }}}}"
+        wb.defined_names[name] = DefinedName(name, attr_text=f"Lists!${column}$2:${column}${end}")
+
+
+def build(out: Path = OUT) -> Path:
+    wb = Workbook()
+    cover(wb)
+    competencies(wb)
+    evidence(wb)
+    next_steps(wb)
+    lists(wb)
+    wb.active = 2  # open on the Evidence sheet: that is where people work
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == "Evidence"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out
+
+
+if __name__ == "__main__":
+    print(build())
