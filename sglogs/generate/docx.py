@@ -25,8 +25,9 @@ from . import properties
 from .package import CompressedPart, read_parts, write_package
 
 _JINJA_MARK = re.compile(r"\{[{%#]")
-# The characters docxtpl's resolve_listing turns into tabs, breaks and new paragraphs.
+# Text with characters docxtpl's resolve_listing turns into tabs, breaks and new paragraphs.
 _LISTING_CHARS = ("\t", "\a", "\n", "\f")
+_LISTING_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
 _DOCXTPL_ESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 _FOOTER_NAME = re.compile(r"word/footer\d*\.xml")
 _RENDERED_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml")
@@ -45,7 +46,6 @@ class DocxLogTemplate:
     order: tuple[str, ...]
     static: dict[str, CompressedPart]
     templates: dict[str, jinja2.Template]
-    needs_listing: bool
     needs_unescape: bool
 
     @classmethod
@@ -62,7 +62,7 @@ class DocxLogTemplate:
             if not _RENDERED_PARTS.fullmatch(name) or not _JINJA_MARK.search(content.decode("utf-8", "replace")):
                 continue
             root = etree.fromstring(content)
-            declaration = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            declaration = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             source = declaration + patcher.patch_xml(etree.tostring(root, encoding="unicode"))
             try:
                 templates[name] = env.from_string(source)
@@ -89,7 +89,6 @@ class DocxLogTemplate:
             order=tuple(order),
             static=static,
             templates=templates,
-            needs_listing=any(ch in joined.split("?>", 1)[-1] for ch in _LISTING_CHARS),
             needs_unescape=any(esc in joined for esc, _ in _DOCXTPL_ESCAPES),
         )
 
@@ -112,9 +111,9 @@ class DocxLogTemplate:
             if self.needs_unescape:
                 for old, new in _DOCXTPL_ESCAPES:
                     xml = xml.replace(old, new)
-            body = xml.split("?>", 1)[-1]
-            if self.needs_listing or any(ch in body for ch in _LISTING_CHARS):
-                xml = xml[: len(xml) - len(body)] + DocxTemplate.resolve_listing(None, body)  # type: ignore[arg-type]
+            if any(ch in xml for ch in _LISTING_CHARS) and _LISTING_TEXT.search(xml):
+                # only a value with a line break or tab needs docxtpl's slow whole-part rewrite
+                xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
             rendered[name] = xml.encode("utf-8")
         return rendered
 

@@ -1,0 +1,282 @@
+"""The ``sglogs`` command: argument parsing and printing only; the work is done by library functions.
+
+Errors raised by the library are turned into one plain sentence and an exit code here, in ``_user_errors``
+(``--debug`` shows the traceback instead). Data goes to stdout, messages and progress to stderr.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from . import __version__
+from .config import load_settings
+from .errors import ExitCode, SglogsError, UsageError
+from .frameworks import (
+    export_csv,
+    framework_yaml,
+    json_schema,
+    load_framework,
+    load_frameworks,
+    read_framework_table,
+    required_competencies,
+)
+from .generate.logs import GenerateOptions, LogFormat, generate_logs
+from .roster import count_rows, parse_uk_date
+
+app = typer.Typer(
+    help="Safeguarding-children competency logs: generate, read, check and review them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+frameworks_app = typer.Typer(help="List, show, validate, import and export competency frameworks.",
+                             no_args_is_help=True)
+app.add_typer(frameworks_app, name="frameworks")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+_state = {"debug": False}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _user_errors(func: F) -> F:
+    """Turn sglogs errors into one sentence on stderr and their exit code: the only place this happens."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SglogsError as exc:
+            if _state["debug"]:
+                raise
+            err.print(f"[bold red]Error:[/] {exc.message}", markup=True, highlight=False)
+            raise typer.Exit(int(exc.exit_code)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"sglogs {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """sglogs: competency logs from a roster, read back, checked and reviewed.
+
+    Exit codes: 0 ok, 1 findings or rejected rows, 2 usage, 3 unreadable or unsafe input, 4 configuration.
+    """
+    _state["debug"] = debug
+
+
+# ------------------------------------------------------------------------------------------------ generate
+
+
+def _parse_formats(text: str) -> tuple[LogFormat, ...]:
+    try:
+        formats = tuple(dict.fromkeys(LogFormat(part.strip().lower()) for part in text.split(",") if part.strip()))
+    except ValueError:
+        raise UsageError(f"--format '{text}' is not understood; use docx, xlsx or docx,xlsx.") from None
+    if not formats:
+        raise UsageError("--format is empty; use docx, xlsx or docx,xlsx.")
+    return formats
+
+
+def _parse_start(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return parse_uk_date(text)
+    except ValueError:
+        raise UsageError(f"--start '{text}' is not a date; write it as 2026-01-01 or 01/01/2026.") from None
+
+
+@app.command()
+@_user_errors
+def generate(
+    roster: Annotated[Path, typer.Argument(help="Roster spreadsheet (.xlsx or .csv), one row per member of staff.")],
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for the logs [default: outbox/logs].")] = None,
+    formats: Annotated[str | None, typer.Option("--format", help="docx, xlsx or docx,xlsx [default: both].")] = None,
+    start: Annotated[str | None, typer.Option(help="Period start for rows without one, e.g. 01/04/2026 "
+                                              "[default: today].")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Regenerate logs that already exist.")] = False,
+) -> None:
+    """Generate each person's 12-month competency log (Word and Excel) from a roster.
+
+    Example: sglogs generate examples/roster.xlsx --start 01/01/2026
+    """
+    settings = load_settings()
+    options = GenerateOptions(
+        roster=roster,
+        out=out_dir or settings.outbox / "logs",
+        formats=_parse_formats(formats) if formats else tuple(LogFormat(f) for f in settings.generate.formats),
+        start=_parse_start(start),
+        force=force,
+    )
+    total = count_rows(roster)
+    with Progress(TextColumn("Generating logs"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, transient=True, disable=total < 20) as progress:
+        task = progress.add_task("generate", total=total)
+        report = generate_logs(options, settings, on_progress=lambda n: progress.advance(task, n))
+    for rejected in report.rejected:
+        who = f" ({rejected.staff_id})" if rejected.staff_id else ""
+        err.print(f"Row {rejected.row_number}{who}: {rejected.reason}")
+    written = ", ".join(f"{n} {fmt}" for fmt, n in sorted(report.written.items())) or "no new files"
+    err.print(f"{report.people} people: wrote {written} in {report.out}.")
+    if report.skipped:
+        err.print(f"{report.skipped} logs already existed and were kept (use --force to regenerate them).")
+    if report.rejected:
+        err.print(f"[bold yellow]{len(report.rejected)} roster rows were rejected[/]; see {report.errors_file}, "
+                  "fix those rows and run again (existing logs are kept).")
+        raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+# ---------------------------------------------------------------------------------------------- frameworks
+
+
+@frameworks_app.command("list")
+@_user_errors
+def frameworks_list() -> None:
+    """List the frameworks sglogs knows (from the frameworks folder).
+
+    Example: sglogs frameworks list
+    """
+    settings = load_settings()
+    table = Table("id", "title", "levels", "competencies", "refresher (years)", box=None)
+    for fw in load_frameworks(settings.frameworks_dir).values():
+        count = sum(len(lv.competencies) for lv in fw.levels)
+        table.add_row(fw.id, fw.title, ", ".join(lv.id for lv in fw.levels), str(count),
+                      f"{fw.refresher.years} ({fw.refresher.designated_lead_years} for designated leads)")
+    out.print(table)
+
+
+@frameworks_app.command("show")
+@_user_errors
+def frameworks_show(
+    framework_id: Annotated[str, typer.Argument(help="Framework id, e.g. norfolk-nscp-2024.")],
+    level: Annotated[str | None, typer.Option(help="Show the full list a person at this level gets.")] = None,
+) -> None:
+    """Show a framework's levels and competencies, with where each comes from.
+
+    Example: sglogs frameworks show norfolk-nscp-2024 --level 7
+    """
+    settings = load_settings()
+    frameworks = load_frameworks(settings.frameworks_dir)
+    if framework_id not in frameworks:
+        raise UsageError(f"There is no framework '{framework_id}'; choose one of: {', '.join(frameworks)}.")
+    fw = frameworks[framework_id]
+    out.print(f"[bold]{fw.title}[/] ({fw.id})", markup=True)
+    if fw.publisher:
+        out.print(fw.publisher)
+    if level is not None:
+        try:
+            comps = required_competencies(fw, level)
+        except KeyError:
+            known = ", ".join(lv.id for lv in fw.levels)
+            raise UsageError(f"{fw.id} has no level '{level}'; choose one of: {known}.") from None
+        for c in comps:
+            origin = f" [dim](from {c.level_name})[/]" if c.inherited else ""
+            out.print(f"  {c.id:>6}  {c.competency.text}{origin}", markup=True)
+        return
+    for lv in fw.levels:
+        heading = f"{lv.name}" + (f" – {lv.title}" if lv.title else "")
+        out.print(f"\n[bold]{heading}[/]", markup=True)
+        if lv.includes:
+            out.print(f"  includes: {', '.join(lv.includes)}  [dim]({lv.includes_text})[/]", markup=True)
+        for c in lv.competencies:
+            out.print(f"  {c.id:>6}  {c.text}  [dim][{c.kind.value}][/]", markup=True)
+
+
+@frameworks_app.command("validate")
+@_user_errors
+def frameworks_validate(
+    path: Annotated[Path, typer.Argument(help="Framework YAML file to check.")],
+) -> None:
+    """Check a framework file; on error, name the file, the line and the field.
+
+    Example: sglogs frameworks validate frameworks/london.yaml
+    """
+    fw = load_framework(path)
+    count = sum(len(lv.competencies) for lv in fw.levels)
+    err.print(f"{path} is valid: {fw.id}, {len(fw.levels)} levels, {count} competencies.")
+
+
+@frameworks_app.command("import")
+@_user_errors
+def frameworks_import(
+    path: Annotated[Path, typer.Argument(help="Framework table (.csv or .xlsx), format in docs/frameworks.md.")],
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder to write the YAML to "
+                                                 "[default: the frameworks folder].")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace a framework file that exists.")] = False,
+) -> None:
+    """Import a framework from a CSV/XLSX table (e.g. LLR 2014 with core and additional competencies).
+
+    Example: sglogs frameworks import llr-2014.csv
+    """
+    settings = load_settings()
+    target_dir = out_dir or settings.frameworks_dir
+    for fw in read_framework_table(path):
+        target = target_dir / f"{fw.id}.yaml"
+        if target.exists() and not force:
+            raise UsageError(f"{target} exists; use --force to replace it.")
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target.write_text(framework_yaml(fw), encoding="utf-8")
+        count = sum(len(lv.competencies) for lv in fw.levels)
+        err.print(f"Imported {fw.id}: {len(fw.levels)} levels, {count} competencies -> {target}")
+
+
+@frameworks_app.command("export")
+@_user_errors
+def frameworks_export(
+    framework_id: Annotated[str, typer.Argument(help="Framework id.")],
+    csv: Annotated[bool, typer.Option("--csv", help="Write the CSV table format (the only format so far).")] = True,
+    out_file: Annotated[Path | None, typer.Option("--out", help="File to write [default: stdout].")] = None,
+) -> None:
+    """Export a framework as a CSV table that 'frameworks import' reads back unchanged.
+
+    Example: sglogs frameworks export london --csv --out london.csv
+    """
+    settings = load_settings()
+    frameworks = load_frameworks(settings.frameworks_dir)
+    if framework_id not in frameworks:
+        raise UsageError(f"There is no framework '{framework_id}'; choose one of: {', '.join(frameworks)}.")
+    text = export_csv(frameworks[framework_id])
+    if out_file is None:
+        sys.stdout.write(text)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+        err.print(f"Wrote {out_file}")
+
+
+@frameworks_app.command("schema")
+@_user_errors
+def frameworks_schema() -> None:
+    """Print the JSON Schema of a framework file.
+
+    Example: sglogs frameworks schema > framework.schema.json
+    """
+    sys.stdout.write(json_schema())
+
+
+def main() -> None:
+    """Entry point of the ``sglogs`` console script.
+
+    Example:
+        >>> main()  # doctest: +SKIP
+    """
+    app()

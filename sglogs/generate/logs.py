@@ -1,0 +1,297 @@
+"""Bulk generation: a roster in, one Word and/or Excel log per valid person out, bad rows reported.
+
+Templates are prepared once per run (``DocxLogTemplate``/``XlsxLogTemplate``); the roster is streamed, so
+memory stays flat with roster size. Each file appears atomically; existing logs are kept unless ``force``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import os
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from ..config import Settings
+from ..errors import RosterError
+from ..frameworks import load_frameworks, match_framework, match_level, required_competencies
+from ..models import Framework, LogIdentity, StaffMember
+from ..roster import RosterRowError, RosterRules, read_roster, write_roster_errors
+from .context import log_context
+from .docx import DocxLogTemplate
+from .xlsx import XlsxLogTemplate
+
+ROSTER_ERRORS_FILE = "roster-errors.csv"
+#: Folder for people whose roster row names no setting.
+NO_SETTING_FOLDER = "no-setting"
+
+
+class LogFormat(StrEnum):
+    """A file format sglogs writes logs in.
+
+    Example:
+        >>> LogFormat("xlsx").suffix
+        '.xlsx'
+    """
+
+    DOCX = "docx"
+    XLSX = "xlsx"
+
+    @property
+    def suffix(self) -> str:
+        """The file name ending, with its dot."""
+        return f".{self.value}"
+
+
+class GenerateOptions(BaseModel):
+    """One generation run: which roster, where to, which formats, from when.
+
+    ``start`` is the period start for people whose roster row has none (``None``: today).
+
+    Example:
+        >>> GenerateOptions(roster=Path("roster.csv"), out=Path("outbox/logs")).formats
+        (<LogFormat.DOCX: 'docx'>, <LogFormat.XLSX: 'xlsx'>)
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    roster: Path
+    out: Path
+    formats: tuple[LogFormat, ...] = (LogFormat.DOCX, LogFormat.XLSX)
+    start: dt.date | None = None
+    force: bool = False
+
+
+@dataclass
+class GenerateReport:
+    """What a run did: files written per format, logs kept because they existed, rows rejected.
+
+    Example:
+        >>> GenerateReport(out=Path("outbox/logs")).people
+        0
+    """
+
+    out: Path
+    people: int = 0
+    written: Counter[str] = field(default_factory=Counter)
+    skipped: int = 0
+    rejected: list[RosterRowError] = field(default_factory=list)
+    errors_file: Path | None = None
+
+
+@dataclass(frozen=True)
+class LogPlan:
+    """Everything needed to write one person's log, decided before any file is touched.
+
+    Example:
+        >>> plan = plan_log(person, frameworks, settings, today=dt.date(2026, 1, 1))  # doctest: +SKIP
+        >>> plan.identity.period_end  # doctest: +SKIP
+        datetime.date(2026, 12, 31)
+    """
+
+    person: StaffMember
+    framework: Framework
+    identity: LogIdentity
+    stem: Path
+
+    def path(self, fmt: LogFormat) -> Path:
+        """The log's file in one format (``with_suffix`` would cut a staff id that has a dot)."""
+        return self.stem.parent / f"{self.stem.name}{fmt.suffix}"
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb).
+
+    Example:
+        >>> add_months(dt.date(2026, 1, 31), 1)
+        datetime.date(2026, 2, 28)
+    """
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def period_end(start: dt.date, months: int) -> dt.date:
+    """The last day of a log period that starts on ``start`` and runs ``months`` months.
+
+    Example:
+        >>> period_end(dt.date(2026, 4, 1), 12)
+        datetime.date(2027, 3, 31)
+    """
+    return add_months(start, months) - dt.timedelta(days=1)
+
+
+def slug(text: str, fallback: str = "unnamed") -> str:
+    """A file-name-safe form of a name: accents folded, anything but letters, digits and - . _ replaced.
+
+    Example:
+        >>> slug("Zoë O'Brien & Co")
+        'Zoe-OBrien-Co'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = ascii_text.replace("'", "").replace("’", "")
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_text).strip("-._")
+    return cleaned[:60] or fallback
+
+
+def make_log_id(person: StaffMember, framework_id: str, level_id: str, start: dt.date) -> str:
+    """A stable log id: staff id, start date and a short hash of what the log is for.
+
+    Example:
+        >>> p = StaffMember(staff_id="S001", name="A B", framework="london", level="2")
+        >>> make_log_id(p, "london", "2", dt.date(2026, 1, 1))
+        'S001-20260101-7d1c'
+    """
+    digest = hashlib.sha1(f"{person.staff_id}|{framework_id}|{level_id}|{start.isoformat()}".encode()).hexdigest()
+    return f"{slug(person.staff_id, 'staff')}-{start:%Y%m%d}-{digest[:4]}"
+
+
+def plan_log(
+    person: StaffMember, frameworks: dict[str, Framework], settings: Settings, out: Path, today: dt.date
+) -> LogPlan:
+    """Decide a person's log: framework, period, identity and file name (without a suffix).
+
+    Example:
+        >>> plan_log(person, frameworks, settings, Path("outbox/logs"), dt.date.today()).stem.name  # doctest: +SKIP
+        'S001_Lovelace_2026-01-01_2026-12-31'
+    """
+    framework = frameworks[person.framework]
+    start = person.period_start or today
+    identity = LogIdentity(
+        log_id=make_log_id(person, framework.id, person.level, start),
+        staff_id=person.staff_id,
+        framework=framework.id,
+        level=person.level,
+        period_start=start,
+        period_end=period_end(start, settings.generate.period_months),
+    )
+    folder = out / slug(person.setting, NO_SETTING_FOLDER) if person.setting else out / NO_SETTING_FOLDER
+    period = f"{start.isoformat()}_{identity.period_end.isoformat()}"
+    name = f"{slug(person.staff_id, 'staff')}_{slug(person.surname)}_{period}"
+    return LogPlan(person=person, framework=framework, identity=identity, stem=folder / name)
+
+
+def roster_rules(frameworks: dict[str, Framework], default_framework: str | None = None) -> RosterRules:
+    """The roster checks that need the frameworks: which framework and level a row's cells mean.
+
+    Example:
+        >>> roster_rules({}).default_framework is None
+        True
+    """
+
+    def known_level(framework_id: str, level_text: str) -> str | None:
+        framework = frameworks.get(framework_id)
+        return match_level(framework, level_text) if framework else None
+
+    return RosterRules(
+        known_frameworks=lambda text: match_framework(frameworks, text),
+        known_levels=known_level,
+        default_framework=default_framework,
+    )
+
+
+def generate_logs(
+    options: GenerateOptions,
+    settings: Settings,
+    on_progress: Callable[[int], None] | None = None,
+    today: dt.date | None = None,
+) -> GenerateReport:
+    """Generate a log per valid roster row; report rejected rows in ``roster-errors.csv`` beside the logs.
+
+    ``on_progress`` is called with 1 after each roster row (for a progress bar). Raises ``RosterError`` when
+    the roster as a whole cannot be used, ``FrameworkError``/``TemplateError`` for set-up problems.
+
+    Example:
+        >>> report = generate_logs(GenerateOptions(roster=Path("examples/roster.xlsx"),
+        ...     out=Path("outbox/logs")), load_settings())  # doctest: +SKIP
+        >>> report.written["docx"]  # doctest: +SKIP
+        30
+    """
+    frameworks = load_frameworks(settings.frameworks_dir)
+    writers: dict[LogFormat, DocxLogTemplate | XlsxLogTemplate] = {}
+    if LogFormat.DOCX in options.formats:
+        writers[LogFormat.DOCX] = DocxLogTemplate.prepare(settings.templates_dir / "log.docx")
+    if LogFormat.XLSX in options.formats:
+        writers[LogFormat.XLSX] = XlsxLogTemplate.prepare(settings.templates_dir / "log.xlsx")
+    today = today or dt.date.today()
+    now = dt.datetime.now(dt.UTC)
+    mode, dir_mode = settings.output.file_mode_bits, settings.output.dir_mode_bits
+    report = GenerateReport(out=options.out)
+    made_dirs: set[Path] = set()
+    rules = roster_rules(frameworks)
+    for item in read_roster(options.roster, rules):
+        if on_progress:
+            on_progress(1)
+        if isinstance(item, RosterRowError):
+            report.rejected.append(item)
+            continue
+        person = item
+        if person.period_start is None and options.start is not None:
+            person = person.model_copy(update={"period_start": options.start})
+        framework = frameworks[person.framework]
+        try:
+            competencies = required_competencies(framework, person.level, person.additional)
+        except KeyError as exc:
+            report.rejected.append(_unknown_additional(person, framework, str(exc.args[0])))
+            continue
+        plan = plan_log(person, frameworks, settings, options.out, today)
+        report.people += 1
+        targets = {fmt: plan.path(fmt) for fmt in writers}
+        if not options.force and all(t.exists() for t in targets.values()):
+            report.skipped += 1
+            continue
+        if plan.stem.parent not in made_dirs:
+            _make_dirs(plan.stem.parent, dir_mode)
+            made_dirs.add(plan.stem.parent)
+        context = log_context(person, framework, competencies, plan.identity, settings.generate,
+                              settings.organisation, today)
+        for fmt, writer in writers.items():
+            if targets[fmt].exists() and not options.force:
+                continue
+            writer.write(targets[fmt], context, plan.identity, mode=mode, now=now)
+            report.written[fmt.value] += 1
+    if report.people == 0 and not report.rejected:
+        raise RosterError(f"The roster {options.roster} has no staff rows; add one row per member of staff.")
+    report.errors_file = _write_errors(report, options.out, mode, dir_mode)
+    return report
+
+
+def _unknown_additional(person: StaffMember, framework: Framework, competency_id: str) -> RosterRowError:
+    return RosterRowError(
+        row_number=person.row_number or 0,
+        staff_id=person.staff_id,
+        name=person.name,
+        reason=(
+            f"Additional competency '{competency_id}' is not in {framework.title}; use ids from "
+            f"'sglogs frameworks show {framework.id}' in the Additional competencies column."
+        ),
+    )
+
+
+def _make_dirs(path: Path, mode: int) -> None:
+    missing = []
+    while not path.exists():
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        folder.mkdir(exist_ok=True)
+        os.chmod(folder, mode)
+
+
+def _write_errors(report: GenerateReport, out: Path, mode: int, dir_mode: int) -> Path | None:
+    target = out / ROSTER_ERRORS_FILE
+    if not report.rejected:
+        target.unlink(missing_ok=True)  # a fixed roster should not leave last run's errors behind
+        return None
+    _make_dirs(out, dir_mode)
+    write_roster_errors(report.rejected, target)
+    os.chmod(target, mode)
+    return target
