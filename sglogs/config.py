@@ -37,7 +37,7 @@ class GenerateSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     period_months: int = Field(default=12, ge=1, le=36)
-    evidence_rows_docx: int = Field(default=12, ge=1, le=500)
+    evidence_rows_docx: int = Field(default=15, ge=1, le=500)
     evidence_rows_xlsx: int = Field(default=60, ge=1, le=5000)
     next_step_rows: int = Field(default=5, ge=1, le=50)
     formats: tuple[str, ...] = ("docx", "xlsx")

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..config import Settings
 from ..errors import RosterError
-from ..frameworks import load_frameworks, match_framework, match_level, required_competencies
+from ..frameworks import load_frameworks, required_competencies
 from ..models import Framework, LogIdentity, StaffMember
 from ..roster import RosterRowError, RosterRules, read_roster, write_roster_errors
 from .context import log_context
@@ -179,25 +179,6 @@ def plan_log(
     return LogPlan(person=person, framework=framework, identity=identity, stem=folder / name)
 
 
-def roster_rules(frameworks: dict[str, Framework], default_framework: str | None = None) -> RosterRules:
-    """The roster checks that need the frameworks: which framework and level a row's cells mean.
-
-    Example:
-        >>> roster_rules({}).default_framework is None
-        True
-    """
-
-    def known_level(framework_id: str, level_text: str) -> str | None:
-        framework = frameworks.get(framework_id)
-        return match_level(framework, level_text) if framework else None
-
-    return RosterRules(
-        known_frameworks=lambda text: match_framework(frameworks, text),
-        known_levels=known_level,
-        default_framework=default_framework,
-    )
-
-
 def generate_logs(
     options: GenerateOptions,
     settings: Settings,
@@ -226,7 +207,7 @@ def generate_logs(
     mode, dir_mode = settings.output.file_mode_bits, settings.output.dir_mode_bits
     report = GenerateReport(out=options.out)
     made_dirs: set[Path] = set()
-    rules = roster_rules(frameworks)
+    rules = RosterRules.from_frameworks(frameworks)
     for item in read_roster(options.roster, rules):
         if on_progress:
             on_progress(1)
@@ -292,6 +273,5 @@ def _write_errors(report: GenerateReport, out: Path, mode: int, dir_mode: int) -
         target.unlink(missing_ok=True)  # a fixed roster should not leave last run's errors behind
         return None
     _make_dirs(out, dir_mode)
-    write_roster_errors(report.rejected, target)
-    os.chmod(target, mode)
+    write_roster_errors(report.rejected, target, file_mode=mode)
     return target
