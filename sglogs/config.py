@@ -41,6 +41,7 @@ class GenerateSettings(BaseModel):
     evidence_rows_xlsx: int = Field(default=60, ge=1, le=5000)
     next_step_rows: int = Field(default=5, ge=1, le=50)
     formats: tuple[str, ...] = ("docx", "xlsx")
+    workers: int = Field(default=0, ge=0, le=64)
     activity_types: tuple[str, ...] = Field(min_length=1)
 
     @field_validator("formats")

@@ -20,6 +20,8 @@ from .errors import FrameworkError, InputError
 from .models import CompetencyKind, Framework, Level, RequiredCompetency, SourceRef
 
 FRAMEWORK_SUFFIXES = (".yaml", ".yml")
+# libyaml's loader is ten times faster; PyYAML wheels include it, a source build may not
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Columns of the framework CSV/XLSX format, in order (docs/frameworks.md describes each).
 CSV_COLUMNS = (
@@ -90,8 +92,7 @@ def load_framework(path: Path) -> Framework:
     except (OSError, UnicodeDecodeError) as exc:
         raise FrameworkError(f"{path} cannot be read ({exc}); save it as UTF-8 text.") from exc
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark else ""
@@ -102,6 +103,8 @@ def load_framework(path: Path) -> Framework:
     try:
         framework = Framework.model_validate(data)
     except ValidationError as exc:
+        # the node tree is only built to name the line of the error
+        root = yaml.compose(text, Loader=_YAML_LOADER)
         raise FrameworkError(_describe_validation_error(path, root, exc)) from exc
     return fill_sources(framework)
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import chain, islice
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -179,6 +182,80 @@ def plan_log(
     return LogPlan(person=person, framework=framework, identity=identity, stem=folder / name)
 
 
+@dataclass(frozen=True)
+class LogJob:
+    """One person's files still to write: small and picklable (no framework inside), for a worker process.
+
+    Example:
+        >>> LogJob(person=plan.person, identity=plan.identity, stem=plan.stem,
+        ...     formats=(LogFormat.DOCX,)).path(LogFormat.DOCX)  # doctest: +SKIP
+        PosixPath('outbox/logs/Sunflower/S001_Lovelace_2026-01-01_2026-12-31.docx')
+    """
+
+    person: StaffMember
+    identity: LogIdentity
+    stem: Path
+    formats: tuple[LogFormat, ...]
+
+    def path(self, fmt: LogFormat) -> Path:
+        """The file this job writes in one format."""
+        return self.stem.parent / f"{self.stem.name}{fmt.suffix}"
+
+
+class LogWriter:
+    """Prepared templates plus what every log of a run shares; writes the files of one ``LogJob``.
+
+    Example:
+        >>> writer = LogWriter(settings, (LogFormat.DOCX,), dt.date.today())  # doctest: +SKIP
+        >>> writer.write(job)  # doctest: +SKIP
+        ['docx']
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        formats: tuple[LogFormat, ...],
+        today: dt.date,
+        frameworks: dict[str, Framework] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.frameworks = frameworks if frameworks is not None else load_frameworks(settings.frameworks_dir)
+        self.today = today
+        self.now = dt.datetime.now(dt.UTC)
+        self.templates: dict[LogFormat, DocxLogTemplate | XlsxLogTemplate] = {}
+        if LogFormat.DOCX in formats:
+            self.templates[LogFormat.DOCX] = DocxLogTemplate.prepare(settings.templates_dir / "log.docx")
+        if LogFormat.XLSX in formats:
+            self.templates[LogFormat.XLSX] = XlsxLogTemplate.prepare(settings.templates_dir / "log.xlsx")
+
+    def write(self, job: LogJob) -> list[str]:
+        """Write the job's files atomically; return the formats written."""
+        person = job.person
+        framework = self.frameworks[person.framework]
+        competencies = required_competencies(framework, person.level, person.additional)
+        context = log_context(person, framework, competencies, job.identity, self.settings.generate,
+                              self.settings.organisation, self.today)
+        mode = self.settings.output.file_mode_bits
+        for fmt in job.formats:
+            self.templates[fmt].write(job.path(fmt), context, job.identity, mode=mode, now=self.now)
+        return [fmt.value for fmt in job.formats]
+
+
+#: People per batch sent to a worker process; a run with fewer people than one batch stays in-process.
+BATCH_SIZE = 100
+_worker: LogWriter | None = None
+
+
+def _start_worker(settings: Settings, formats: tuple[LogFormat, ...], today: dt.date) -> None:
+    global _worker
+    _worker = LogWriter(settings, formats, today)
+
+
+def _write_batch(jobs: list[LogJob]) -> list[str]:
+    assert _worker is not None, "worker process was not initialised"
+    return [fmt for job in jobs for fmt in _worker.write(job)]
+
+
 def generate_logs(
     options: GenerateOptions,
     settings: Settings,
@@ -187,8 +264,10 @@ def generate_logs(
 ) -> GenerateReport:
     """Generate a log per valid roster row; report rejected rows in ``roster-errors.csv`` beside the logs.
 
-    ``on_progress`` is called with 1 after each roster row (for a progress bar). Raises ``RosterError`` when
-    the roster as a whole cannot be used, ``FrameworkError``/``TemplateError`` for set-up problems.
+    Large rosters are written by ``settings.generate.workers`` processes (0: one per core), each preparing
+    the templates once; the roster is read and checked here, in file order. ``on_progress`` is called with
+    the number of roster rows dealt with (for a progress bar). Raises ``RosterError`` when the roster as a
+    whole cannot be used, ``FrameworkError``/``TemplateError`` for set-up problems.
 
     Example:
         >>> report = generate_logs(GenerateOptions(roster=Path("examples/roster.xlsx"),
@@ -197,52 +276,97 @@ def generate_logs(
         30
     """
     frameworks = load_frameworks(settings.frameworks_dir)
-    writers: dict[LogFormat, DocxLogTemplate | XlsxLogTemplate] = {}
-    if LogFormat.DOCX in options.formats:
-        writers[LogFormat.DOCX] = DocxLogTemplate.prepare(settings.templates_dir / "log.docx")
-    if LogFormat.XLSX in options.formats:
-        writers[LogFormat.XLSX] = XlsxLogTemplate.prepare(settings.templates_dir / "log.xlsx")
     today = today or dt.date.today()
-    now = dt.datetime.now(dt.UTC)
-    mode, dir_mode = settings.output.file_mode_bits, settings.output.dir_mode_bits
+    # templates are prepared here even when workers write: a bad template stops the run before any file
+    writer = LogWriter(settings, options.formats, today, frameworks)
     report = GenerateReport(out=options.out)
+    progress = on_progress or (lambda n: None)
+    jobs = _jobs(options, settings, frameworks, today, report, progress)
+    workers = settings.generate.workers or os.cpu_count() or 1
+    first = list(islice(jobs, BATCH_SIZE))
+    if workers > 1 and len(first) == BATCH_SIZE:
+        _write_in_workers(chain(first, jobs), workers, options.formats, settings, today, report, progress)
+    else:
+        for job in chain(first, jobs):
+            report.written.update(writer.write(job))
+            progress(1)
+    if report.people == 0 and not report.rejected:
+        raise RosterError(f"The roster {options.roster} has no staff rows; add one row per member of staff.")
+    report.errors_file = _write_errors(report, options.out, settings.output.file_mode_bits,
+                                       settings.output.dir_mode_bits)
+    return report
+
+
+def _jobs(
+    options: GenerateOptions,
+    settings: Settings,
+    frameworks: dict[str, Framework],
+    today: dt.date,
+    report: GenerateReport,
+    progress: Callable[[int], None],
+) -> Iterator[LogJob]:
+    """Read and check the roster; yield the logs to write, recording rejected rows and kept logs."""
     made_dirs: set[Path] = set()
-    rules = RosterRules.from_frameworks(frameworks)
-    for item in read_roster(options.roster, rules):
-        if on_progress:
-            on_progress(1)
+    formats = options.formats
+    for item in read_roster(options.roster, RosterRules.from_frameworks(frameworks)):
         if isinstance(item, RosterRowError):
             report.rejected.append(item)
+            progress(1)
             continue
         person = item
         if person.period_start is None and options.start is not None:
             person = person.model_copy(update={"period_start": options.start})
         framework = frameworks[person.framework]
         try:
-            competencies = required_competencies(framework, person.level, person.additional)
+            required_competencies(framework, person.level, person.additional)
         except KeyError as exc:
             report.rejected.append(_unknown_additional(person, framework, str(exc.args[0])))
+            progress(1)
             continue
         plan = plan_log(person, frameworks, settings, options.out, today)
         report.people += 1
-        targets = {fmt: plan.path(fmt) for fmt in writers}
-        if not options.force and all(t.exists() for t in targets.values()):
+        missing = formats if options.force else tuple(f for f in formats if not plan.path(f).exists())
+        if not missing:
             report.skipped += 1
+            progress(1)
             continue
         if plan.stem.parent not in made_dirs:
-            _make_dirs(plan.stem.parent, dir_mode)
+            _make_dirs(plan.stem.parent, settings.output.dir_mode_bits)
             made_dirs.add(plan.stem.parent)
-        context = log_context(person, framework, competencies, plan.identity, settings.generate,
-                              settings.organisation, today)
-        for fmt, writer in writers.items():
-            if targets[fmt].exists() and not options.force:
-                continue
-            writer.write(targets[fmt], context, plan.identity, mode=mode, now=now)
-            report.written[fmt.value] += 1
-    if report.people == 0 and not report.rejected:
-        raise RosterError(f"The roster {options.roster} has no staff rows; add one row per member of staff.")
-    report.errors_file = _write_errors(report, options.out, mode, dir_mode)
-    return report
+        yield LogJob(person=person, identity=plan.identity, stem=plan.stem, formats=missing)
+
+
+def _write_in_workers(
+    jobs: Iterator[LogJob],
+    workers: int,
+    formats: tuple[LogFormat, ...],
+    settings: Settings,
+    today: dt.date,
+    report: GenerateReport,
+    progress: Callable[[int], None],
+) -> None:
+    """Send batches to worker processes, at most two per worker in flight so memory stays flat."""
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_start_worker, initargs=(settings, formats, today)) as pool:
+        pending: set[Future[list[str]]] = set()
+        sizes: dict[Future[list[str]], int] = {}
+        try:
+            while True:
+                batch = list(islice(jobs, BATCH_SIZE))
+                if batch:
+                    future = pool.submit(_write_batch, batch)
+                    pending.add(future)
+                    sizes[future] = len(batch)
+                if pending and (not batch or len(pending) >= 2 * workers):
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        report.written.update(future.result())
+                        progress(sizes.pop(future))
+                if not batch and not pending:
+                    break
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def _unknown_additional(person: StaffMember, framework: Framework, competency_id: str) -> RosterRowError:
