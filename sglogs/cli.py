@@ -44,7 +44,8 @@ frameworks_app = typer.Typer(help="List, show, validate, import and export compe
 app.add_typer(frameworks_app, name="frameworks")
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+# messages are never wrapped: a path or a sentence broken over lines is harder to copy into an e-mail to IT
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 _state = {"debug": False}
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -157,11 +158,19 @@ def frameworks_list() -> None:
     Example: sglogs frameworks list
     """
     settings = load_settings()
-    table = Table("id", "title", "levels", "competencies", "refresher (years)", box=None)
+    header = ("id", "title", "levels", "competencies", "refresher (years)")
+    rows = []
     for fw in load_frameworks(settings.frameworks_dir).values():
         count = sum(len(lv.competencies) for lv in fw.levels)
-        table.add_row(fw.id, fw.title, ", ".join(lv.id for lv in fw.levels), str(count),
-                      f"{fw.refresher.years} ({fw.refresher.designated_lead_years} for designated leads)")
+        rows.append((fw.id, fw.title, ", ".join(lv.id for lv in fw.levels), str(count),
+                     f"{fw.refresher.years} ({fw.refresher.designated_lead_years} for designated leads)"))
+    if not out.is_terminal:  # piped: one tab-separated line per framework, easy to cut or sort
+        for row in (header, *rows):
+            out.print("\t".join(row), markup=False)
+        return
+    table = Table(*header, box=None)
+    for row in rows:
+        table.add_row(*row)
     out.print(table)
 
 

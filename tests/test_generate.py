@@ -254,3 +254,27 @@ def test_fast_word_path_renders_the_same_text_as_docxtpl(
     fast_footer = [p.text for p in docx.Document(fast).sections[0].footer.paragraphs]
     naive_footer = [p.text for p in docx.Document(tmp_path / "naive.docx").sections[0].footer.paragraphs]
     assert fast_footer == naive_footer
+
+
+def test_a_large_roster_is_written_by_worker_processes_in_full(
+    tmp_path: Path, frameworks: dict[str, Framework]
+) -> None:
+    """Rosters of a batch or more go to worker processes; every person still gets exactly their files."""
+    from sglogs.config import load_settings
+    from sglogs.generate.logs import BATCH_SIZE
+
+    people = BATCH_SIZE * 2 + 7
+    rows = [[f"E{i:04d}", f"Person {i} Test{i}", "Practitioner", f"Setting {i % 3}", "M",
+             ["Norfolk", "London", "PA3"][i % 3], ["Stage 4", "Level 2", "Level 1"][i % 3], "", "", "01/01/2026"]
+            for i in range(people)]
+    rows[5][0] = rows[4][0]  # one duplicate: rejected in the main process, in roster order
+    roster = write_roster(tmp_path / "roster.csv", rows)
+    settings = load_settings(generate={"workers": 2, "activity_types": ["E-learning"]})
+    report = generate_logs(GenerateOptions(roster=roster, out=tmp_path / "logs"), settings)
+    assert report.people == people - 1 and [e.row_number for e in report.rejected] == [7]
+    assert report.written == {"docx": people - 1, "xlsx": people - 1}
+    files = [f for f in (tmp_path / "logs").rglob("*.*") if f.suffix in (".docx", ".xlsx")]
+    assert len(files) == 2 * (people - 1)
+    sample = next(f for f in files if f.name.startswith("E0001_") and f.suffix == ".xlsx")
+    ids = [c.value for c in load_workbook(sample)["Competencies"]["A"][4:]]
+    assert ids == [c.id for c in required_competencies(frameworks["london"], "2")]
