@@ -14,6 +14,7 @@ import argparse
 import csv
 import datetime as dt
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -47,7 +48,9 @@ def child_generate(roster: Path, out: Path, formats: tuple[str, ...] = ("docx", 
     start = time.perf_counter()
     report = generate_logs(GenerateOptions(roster=roster, out=out, formats=formats), load_settings())
     elapsed = time.perf_counter() - start
-    print(f"{elapsed:.3f} {report.written['docx']} {report.written['xlsx']}")
+    # worker processes are this process's children: their peak is reported beside the main process's
+    workers_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"{elapsed:.3f} {report.written['docx']} {report.written['xlsx']} {workers_rss:.0f}")
 
 
 def child_naive(roster: Path, out: Path, people: int) -> None:
@@ -75,19 +78,19 @@ def child_naive(roster: Path, out: Path, people: int) -> None:
         doc = DocxTemplate(template)
         doc.render(context, autoescape=True)
         doc.save(out / f"{i}.docx")
-    print(f"{time.perf_counter() - start:.3f} {len(contexts)} 0")
+    print(f"{time.perf_counter() - start:.3f} {len(contexts)} 0 0")
 
 
-def run_child(args: list[str]) -> tuple[float, int, int, float]:
-    """Run this script as a child; return (seconds, docx, xlsx, peak RSS in MB) from its own rusage."""
+def run_child(args: list[str]) -> tuple[float, int, int, float, float]:
+    """Run this script as a child; return (seconds, docx, xlsx, its peak RSS, its workers' peak RSS) in MB."""
     proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(proc.pid, 0)
     output = proc.stdout.read()
     proc.stdout.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"child {args[0]} failed")
-    seconds, docx, xlsx = output.split()
-    return float(seconds), int(docx), int(xlsx), usage.ru_maxrss / 1024
+    seconds, docx, xlsx, workers_rss = output.split()
+    return float(seconds), int(docx), int(xlsx), usage.ru_maxrss / 1024, float(workers_rss)
 
 
 def main() -> None:
@@ -114,7 +117,7 @@ def main() -> None:
         print(f"sglogs generation benchmark, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
         roster = work / "naive-roster.csv"
         write_roster(roster, args.naive)
-        seconds, naive_docs, _, naive_rss = run_child(["--child", "naive", str(roster), str(work / "naive"),
+        seconds, naive_docs, _, naive_rss, _ = run_child(["--child", "naive", str(roster), str(work / "naive"),
                                                        str(args.naive)])
         naive_rate = naive_docs / seconds
         print(f"naive docxtpl loop : {naive_docs} docx in {seconds:.1f} s = {naive_rate:.0f} docx/s, "
@@ -122,12 +125,14 @@ def main() -> None:
         for size in sizes:
             roster = work / f"roster-{size}.csv"
             write_roster(roster, size)
-            seconds, docx, xlsx, rss = run_child(["--child", "generate", str(roster), str(work / f"out-{size}")])
+            seconds, docx, xlsx, rss, workers_rss = run_child(
+                ["--child", "generate", str(roster), str(work / f"out-{size}")])
             print(f"sglogs {size:>6} people: {docx} docx + {xlsx} xlsx = {docx + xlsx} files in {seconds:.1f} s "
-                  f"= {(docx + xlsx) / seconds:.0f} files/s, peak RSS {rss:.0f} MB")
+                  f"= {(docx + xlsx) / seconds:.0f} files/s, peak RSS {rss:.0f} MB "
+                  f"(+ {workers_rss:.0f} MB per worker process)")
             shutil.rmtree(work / f"out-{size}")
         roster = work / f"roster-{sizes[-1]}.csv"
-        seconds, docx, _, rss = run_child(["--child", "generate-docx", str(roster), str(work / "docx-only")])
+        seconds, docx, _, _, _ = run_child(["--child", "generate-docx", str(roster), str(work / "docx-only")])
         print(f"sglogs Word only   : {docx} docx in {seconds:.1f} s = {docx / seconds:.0f} docx/s "
               f"-> {docx / seconds / naive_rate:.1f}x the naive loop (whole run: roster, plan, render, write)")
     finally:
