@@ -371,7 +371,7 @@ def title_block(doc) -> None:
 
 
 def cover_table(doc) -> None:
-    label_value_table(
+    t = label_value_table(
         doc,
         "About this log",
         (
@@ -381,13 +381,18 @@ def cover_table(doc) -> None:
             ("Setting / team", "{{ staff.setting }}"),
             ("Manager", "{{ staff.manager }}"),
             ("Framework", "{{ framework.title }}"),
-            ("Level", "{{ level.name }}{% if level.title %} – {{ level.title }}{% endif %}"),
+            ("Level", "{{ level.heading }}"),
             ("Log period", "{{ log.period_start }} to {{ log.period_end }} ({{ log.months }} months)"),
             ("Designated or named lead", "{{ staff.designated_lead }}"),
             ("Refresher", "{{ refresher.sentence }}"),
             ("Log ID", "{{ log.id }}"),
         ),
     )
+    # who the level is for, where the framework says more than the level's name (London and PA3 levels)
+    level_cell = next(row.cells[1] for row in t.rows if row.cells[0].text == "Level")
+    tag_para(level_cell, "{%p if level.who %}", "Small Text")
+    para(level_cell, "{{ level.who }}", "Small Text", italic=True)
+    tag_para(level_cell, "{%p endif %}", "Small Text")
 
 
 def guidance(doc) -> None:

@@ -78,7 +78,7 @@ def cover(wb: Workbook) -> None:
         ("Setting / team", "{{ staff.setting }}"),
         ("Manager", "{{ staff.manager }}"),
         ("Framework", "{{ framework.title }}"),
-        ("Level", "{{ level.name }}{% if level.title %} – {{ level.title }}{% endif %}"),
+        ("Level", "{{ level.heading }}{% if level.who %} – {{ level.who }}{% endif %}"),
         ("Log period", "{{ log.period_start }} to {{ log.period_end }} ({{ log.months }} months)"),
         ("Designated or named lead", "{{ staff.designated_lead }}"),
         ("Refresher training", "{{ refresher.sentence }}"),
@@ -89,8 +89,9 @@ def cover(wb: Workbook) -> None:
         a, b = ws.cell(row=row, column=1, value=label), ws.cell(row=row, column=2, value=value)
         a.font, a.fill, a.border, a.alignment = Font(name=FONT, bold=True, size=10), LABEL_FILL, BORDER, WRAP_TOP
         b.font, b.border, b.alignment = BODY, BORDER, WRAP_TOP
-    for long_row in (11, 12, 14):  # level title, period and refresher sentence wrap onto two lines
+    for long_row in (12, 14):  # period and refresher sentence wrap onto two lines
         ws.row_dimensions[long_row].height = 28
+    ws.row_dimensions[11].height = 54  # the level, with who it is for, takes up to four lines
     row = 5 + len(fields) + 1
     title(ws, f"A{row}", "How to use this log", 12)
     for text in GUIDANCE:

@@ -11,7 +11,7 @@ from itertools import zip_longest
 from typing import Any
 
 from ..config import GenerateSettings
-from ..models import Framework, LogIdentity, RequiredCompetency, StaffMember
+from ..models import Framework, Level, LogIdentity, RequiredCompetency, StaffMember
 
 #: Guidance printed in every log, from the frameworks' own words (LLR logs and Q-cards, London 1.6, PA3 1.8).
 GUIDANCE = (
@@ -74,6 +74,24 @@ def refresher_sentence(framework: Framework, designated_lead: bool) -> str:
         f"Refresher training is due at least every {rule.years} years "
         f"(every {rule.designated_lead_years} years for designated and named leads)."
     )
+
+
+def level_heading(level: Level) -> str:
+    """A level as one line: its name, title, and London's groups and Intercollegiate levels.
+
+    Example:
+        >>> level_heading(Level(id="2", name="Level 2", groups=("2", "3"), intercollegiate="2-3"))
+        'Level 2 (groups 2 and 3; Intercollegiate levels 2-3)'
+    """
+    text = level.name + (f" – {level.title}" if level.title else "")
+    extras = []
+    if level.groups:
+        groups = " and ".join(level.groups)
+        extras.append(f"group{'s' if len(level.groups) > 1 else ''} {groups}")
+    if level.intercollegiate:
+        plural = "s" if "-" in level.intercollegiate else ""
+        extras.append(f"Intercollegiate level{plural} {level.intercollegiate}")
+    return text + (f" ({'; '.join(extras)})" if extras else "")
 
 
 def competency_row(required: RequiredCompetency) -> dict[str, Any]:
@@ -149,6 +167,9 @@ def log_context(
         "level": {
             "id": level.id,
             "name": level.name,
+            "heading": level_heading(level),
+            # the text's own description of who the level is for, unless it only repeats the title
+            "who": level.description if level.description and level.description != level.title else "",
             "title": level.title,
             "description": level.description,
             "training": list(level.training),
