@@ -53,6 +53,29 @@ class GenerateSettings(BaseModel):
         return value
 
 
+class ReadSettings(BaseModel):
+    """Safety limits applied to every file before and while it is read (untrusted input).
+
+    Example:
+        >>> ReadSettings().max_file_mb
+        50
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_file_mb: int = Field(default=50, ge=1, le=2048)
+    max_zip_entries: int = Field(default=2000, ge=10)
+    max_uncompressed_mb: int = Field(default=300, ge=1)
+    max_compression_ratio: int = Field(default=200, ge=10)
+    max_xml_part_mb: int = Field(default=25, ge=1)
+    max_pdf_pages: int = Field(default=200, ge=1)
+
+    @property
+    def max_file_bytes(self) -> int:
+        """``max_file_mb`` in bytes."""
+        return self.max_file_mb * 1024 * 1024
+
+
 class OutputSettings(BaseModel):
     """Permissions of files sglogs writes (octal strings, e.g. ``"0600"``).
 
@@ -106,6 +129,7 @@ class Settings(BaseSettings):
     inbox: Path = Path("inbox")
     outbox: Path = Path("outbox")
     generate: GenerateSettings
+    read: ReadSettings = ReadSettings()
     output: OutputSettings = OutputSettings()
 
     @classmethod

@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
@@ -278,3 +288,187 @@ class LogIdentity(BaseModel):
             "sglogs_period_start": self.period_start.isoformat(),
             "sglogs_period_end": self.period_end.isoformat(),
         }
+
+
+# ------------------------------------------------------------------------------------------ reading logs
+
+
+class LogFileFormat(StrEnum):
+    """The kinds of file a completed log can arrive as.
+
+    Example:
+        >>> LogFileFormat("pdf").value
+        'pdf'
+    """
+
+    DOCX = "docx"
+    XLSX = "xlsx"
+    PDF = "pdf"
+
+
+class DatePrecision(StrEnum):
+    """How much of a date a person wrote: a day, or only a month ("March 2026").
+
+    Example:
+        >>> DatePrecision.MONTH.value
+        'month'
+    """
+
+    DAY = "day"
+    MONTH = "month"
+
+
+class CompetencyStatus(StrEnum):
+    """A manager's assessment of one competency at review.
+
+    Example:
+        >>> CompetencyStatus("not_yet").label
+        'Not yet met'
+    """
+
+    MET = "met"
+    NOT_YET = "not_yet"
+    BLANK = "blank"
+
+    @property
+    def label(self) -> str:
+        """How the status is written in a log."""
+        return {"met": "Met", "not_yet": "Not yet met", "blank": ""}[self.value]
+
+
+class SourceFile(BaseModel):
+    """The file a log was read from.
+
+    Example:
+        >>> SourceFile(path="a.docx", sha256="0" * 64, format=LogFileFormat.DOCX).format.value
+        'docx'
+    """
+
+    model_config = _FROZEN
+
+    path: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    format: LogFileFormat
+
+
+class StaffInfo(BaseModel):
+    """Who a log belongs to, as the log itself says; ``None`` is "not found in the log".
+
+    Example:
+        >>> StaffInfo(id="S001").name is None
+        True
+    """
+
+    model_config = _FROZEN
+
+    id: str | None = None
+    name: str | None = None
+    role: str | None = None
+    organisation: str | None = None
+
+
+class Period(BaseModel):
+    """A log's 12-month period; either end is ``None`` when the log does not say.
+
+    Example:
+        >>> Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)).end.year
+        2026
+    """
+
+    model_config = _FROZEN
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+class CompetencyAssessment(BaseModel):
+    """A competency listed in a log, with the manager's met / not yet met (``blank`` when not filled in).
+
+    Example:
+        >>> CompetencyAssessment(id="4.3", text="Have an awareness...").status
+        <CompetencyStatus.BLANK: 'blank'>
+    """
+
+    model_config = _FROZEN
+
+    id: str
+    text: str = ""
+    status: CompetencyStatus = CompetencyStatus.BLANK
+    comment: str | None = None
+
+
+class EvidenceEntry(BaseModel):
+    """One row of evidence as the person wrote it; a value left empty, or not understood, is ``None``.
+
+    ``row`` is the 1-based row of the evidence table as a person counts it (header excluded, blank rows
+    counted, a continuation table carries on the count). ``date_precision`` is ``month`` when only a month
+    was written ("March 2026"); the date is then the first of that month and ``date`` is written "2026-03"
+    in JSON.
+
+    Example:
+        >>> EvidenceEntry(row=1, date=dt.date(2026, 3, 1), date_precision=DatePrecision.MONTH).model_dump(
+        ...     mode="json")["date"]
+        '2026-03'
+    """
+
+    model_config = _FROZEN
+
+    row: int = Field(ge=1)
+    date: dt.date | None = None
+    date_precision: DatePrecision = DatePrecision.DAY
+    activity: str | None = None
+    type: str | None = None
+    hours: float | None = Field(default=None, ge=0)
+    competencies: tuple[str, ...] = ()
+    reflection: str | None = None
+    next_steps: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _month_dates(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> dict[str, Any]:
+        data = handler(self)
+        if info.mode == "json" and self.date is not None and self.date_precision is DatePrecision.MONTH:
+            data["date"] = f"{self.date:%Y-%m}"
+        return data
+
+
+class SignOff(BaseModel):
+    """The review and sign-off block; each field ``None`` when not filled in.
+
+    Example:
+        >>> SignOff(manager="J. Bloggs").date is None
+        True
+    """
+
+    model_config = _FROZEN
+
+    manager: str | None = None
+    date: dt.date | None = None
+    outcome: str | None = None
+    next_review: dt.date | None = None
+
+
+class ParsedLog(BaseModel):
+    """A completed log read back into structured evidence (the ``sglogs read --json`` contract).
+
+    Identity fields are ``None`` when the log does not carry them (a log from an organisation's own older
+    template); ``warnings`` holds, verbatim and with their row, the values that could not be understood.
+
+    Example:
+        >>> log = ParsedLog(source=SourceFile(path="a.docx", sha256="0" * 64, format=LogFileFormat.DOCX))
+        >>> log.entries, log.warnings
+        ((), ())
+    """
+
+    model_config = _FROZEN
+
+    log_id: str | None = None
+    source: SourceFile
+    staff: StaffInfo = StaffInfo()
+    framework: str | None = None
+    level: str | None = None
+    period: Period = Period()
+    competencies: tuple[CompetencyAssessment, ...] = ()
+    entries: tuple[EvidenceEntry, ...] = ()
+    next_steps: tuple[str, ...] = ()
+    signoff: SignOff = SignOff()
+    warnings: tuple[str, ...] = ()
