@@ -31,7 +31,8 @@ from .frameworks import (
     required_competencies,
 )
 from .generate.logs import GenerateOptions, LogFormat, generate_logs
-from .roster import count_rows, parse_uk_date
+from .read.values import parse_uk_date
+from .roster import count_rows
 
 app = typer.Typer(
     help="Safeguarding-children competency logs: generate, read, check and review them.",
@@ -145,6 +146,55 @@ def generate(
         err.print(f"[bold yellow]{len(report.rejected)} roster rows were rejected[/]; see {report.errors_file}, "
                   "fix those rows and run again (existing logs are kept).")
         raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+# ---------------------------------------------------------------------------------------------------- read
+
+
+@app.command()
+@_user_errors
+def read(
+    path: Annotated[Path, typer.Argument(help="A completed log: .docx, .xlsx or .pdf.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the structured evidence as JSON.")] = False,
+) -> None:
+    """Read a completed log back into structured evidence.
+
+    Example: sglogs read inbox/NS001_Hartley.docx --json
+    """
+    from .read import read_log  # the readers load lxml and pdfplumber: only when a log is read
+
+    log = read_log(path)
+    if as_json:
+        sys.stdout.write(log.model_dump_json(indent=2) + "\n")
+        return
+    _print_log_summary(log)
+
+
+def _print_log_summary(log: Any) -> None:
+    staff = log.staff
+    who = " ".join(p for p in (staff.name, f"({staff.id})" if staff.id else None) if p) or "unknown person"
+    out.print(f"[bold]{who}[/]", markup=True)
+    period = log.period
+    span = f"{period.start} to {period.end}" if period.start and period.end else "period not stated"
+    fw = f"{log.framework} level {log.level}" if log.framework else "framework not stated"
+    out.print(f"Log {log.log_id or '(no sglogs identity)'} | {fw} | {span} | {log.source.format.value}")
+    met = sum(1 for c in log.competencies if c.status.value == "met")
+    out.print(f"{len(log.entries)} evidence entries, {len(log.competencies)} competencies listed ({met} met), "
+              f"{len(log.next_steps)} next steps; sign-off: {log.signoff.outcome or 'not yet'}")
+    if log.entries:
+        table = Table("row", "date", "learning activity", "type", "hours", "competencies", box=None)
+        for entry in log.entries:
+            date = entry.date.isoformat() if entry.date else "-"
+            if entry.date and entry.date_precision.value == "month":
+                date = f"{entry.date:%Y-%m}"
+            activity = (entry.activity or "-").replace("\n", " ")
+            table.add_row(str(entry.row), date, activity[:50], (entry.type or "-")[:24],
+                          "-" if entry.hours is None else f"{entry.hours:g}", ", ".join(entry.competencies) or "-")
+        out.print(table)
+    if log.warnings:
+        out.print(f"[bold yellow]{len(log.warnings)} things could not be read as written:[/]", markup=True)
+        for warning in log.warnings:
+            out.print(f"  - {warning}", markup=False)
 
 
 # ---------------------------------------------------------------------------------------------- frameworks

@@ -16,7 +16,6 @@ knowledge, passed in as ``RosterRules``.
 
 from __future__ import annotations
 
-import calendar
 import codecs
 import csv
 import datetime as dt
@@ -37,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .errors import RosterError
 from .frameworks import match_framework, match_level
 from .models import ID_PATTERN, Framework, StaffMember
+from .read.values import UkDateError, excel_serial, excel_serial_to_date, parse_uk_date
 
 StrPath: TypeAlias = str | os.PathLike[str]
 #: ``known_levels(framework_id, level_id)``: the canonical level id, or ``None`` when the level is unknown.
@@ -94,10 +94,6 @@ HEADER_SEARCH_ROWS: Final = 10
 MAX_ROSTER_BYTES: Final = 50 * 1024 * 1024
 #: An xlsx whose parts declare more than this when unzipped is refused as a possible zip bomb.
 MAX_XLSX_UNZIPPED_BYTES: Final = 200 * 1024 * 1024
-#: Excel serial numbers in a date column are only taken as dates within these years.
-SERIAL_DATE_YEARS: Final = (2000, 2099)
-#: Years ``parse_uk_date`` accepts at all.
-DATE_YEARS: Final = (1900, 2099)
 
 _SNIFF_BYTES = 64 * 1024
 _DECODE_CHUNK = 1024 * 1024
@@ -127,7 +123,6 @@ _TRUE_WORDS = frozenset({"y", "yes", "true", "1", "x", "✓", "✔"})
 _FALSE_WORDS = frozenset({"", "n", "no", "false", "0"})
 _ID_RE = re.compile(ID_PATTERN)
 _WHOLE_FLOAT_RE = re.compile(r"^(\d+)\.0+$")
-_SERIAL_TEXT_RE = re.compile(r"^\d{5}(?:\.\d+)?$")
 _ADDITIONAL_SPLIT_RE = re.compile(r"(?:[,;/\s]|\band\b|&)+", re.IGNORECASE)
 
 
@@ -358,141 +353,6 @@ def normalise_level_text(text: str) -> str:
         return word
     whole = _WHOLE_FLOAT_RE.match(value)
     return whole.group(1) if whole else value
-
-
-class UkDateError(ValueError):
-    """A text that ``parse_uk_date`` cannot turn into a date.
-
-    ``problem`` completes "<text> is ..." and ``advice`` says what to write instead; ``str()`` joins them.
-
-    Example:
-        >>> str(UkDateError("31/02/2026", "not a real date (February 2026 has 28 days)", "check the day"))
-        "'31/02/2026' is not a real date (February 2026 has 28 days); check the day."
-    """
-
-    def __init__(self, text: str, problem: str, advice: str) -> None:
-        super().__init__(f"{text!r} is {problem}; {advice}.")
-        self.text = text
-        self.problem = problem
-        self.advice = advice
-
-
-def parse_uk_date(text: str) -> dt.date:
-    """Read a date written the UK way: always day first, two-digit years in 2000-2099.
-
-    Accepted: ISO ``2026-01-01``; ``1/1/2026``, ``01/01/26``, ``1.1.2026``, ``1-1-2026``; ``1-Jan-2026``,
-    ``1 Jan 26``, ``1st January 2026``, ``Thursday 1st of January, 2026``; and a month alone,
-    ``January 2026`` or Excel's ``Jan-26``, meaning the first of that month. A time after the date (as in
-    ``2026-01-01 00:00:00``) is ignored. Years outside 1900-2099 are refused.
-
-    Raises:
-        UkDateError: (a ``ValueError``) the text is no date, or an impossible one such as 31/02/2026.
-
-    Example:
-        >>> parse_uk_date("03/04/2026"), parse_uk_date("1st January 2026"), parse_uk_date("Jan-26")
-        (datetime.date(2026, 4, 3), datetime.date(2026, 1, 1), datetime.date(2026, 1, 1))
-    """
-    original = str(text)
-    value = " ".join(original.split()).casefold()
-    if not value:
-        raise UkDateError(original, "empty", "write a date such as 01/04/2026")
-    value = _TIME_SUFFIX_RE.sub("", value)
-    value = _WEEKDAY_PREFIX_RE.sub("", value)
-    if m := _ISO_RE.fullmatch(value):
-        year, month, day = int(m["year"]), int(m["month"]), int(m["day"])
-    elif m := _NUMERIC_DMY_RE.fullmatch(value):
-        year, month, day = _full_year(m["year"]), int(m["month"]), int(m["day"])
-    elif m := _NAMED_DMY_RE.fullmatch(value):
-        year, month, day = _full_year(m["year"]), _month_number(original, m["month"]), int(m["day"])
-    elif (m := _MONTH_YEAR_RE.fullmatch(value)) or (m := _EXCEL_MONTH_YEAR_RE.fullmatch(value)):
-        year, month, day = _full_year(m["year"]), _month_number(original, m["month"]), 1
-    else:
-        raise UkDateError(original, "not a date sglogs can read", "write it day first, e.g. 01/04/2026 or 1 April 2026")
-    return _checked_date(original, year, month, day)
-
-
-# ------------------------------------------------------------------------------------------- dates
-
-
-# Spelled out rather than taken from calendar.month_name, which follows the process locale.
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_MONTHS = {name.casefold(): i for i, name in enumerate(_MONTH_NAMES, start=1)}
-_MONTHS |= {name[:3].casefold(): i for i, name in enumerate(_MONTH_NAMES, start=1)} | {"sept": 9}
-_TIME_SUFFIX_RE = re.compile(r"(?:[ t])\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
-_WEEKDAY_PREFIX_RE = re.compile(
-    r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
-    r"\.?,?\s+(?=\d)"
-)
-_ISO_RE = re.compile(r"(?P<year>\d{4})([-/.])(?P<month>\d{1,2})\2(?P<day>\d{1,2})")
-_NUMERIC_DMY_RE = re.compile(r"(?P<day>\d{1,2}) ?(?P<sep>[-/.]) ?(?P<month>\d{1,2}) ?(?P=sep) ?(?P<year>\d{4}|\d{2})")
-_NAMED_DMY_RE = re.compile(
-    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?: of)?[ ./-]*(?P<month>[a-z]+)\.?[ ,./-]*(?P<year>\d{4}|\d{2})"
-)
-_MONTH_YEAR_RE = re.compile(r"(?P<month>[a-z]+)\.?[ ,./-]*(?P<year>\d{4})")
-# Excel's "mmm-yy" display format; without the hyphen "March 26" could as well be the 26th of March.
-_EXCEL_MONTH_YEAR_RE = re.compile(r"(?P<month>[a-z]{3,9})-(?P<year>\d{2})")
-
-
-def _full_year(text: str) -> int:
-    return 2000 + int(text) if len(text) == 2 else int(text)
-
-
-def _month_number(original: str, name: str) -> int:
-    month = _MONTHS.get(name)
-    if month is None:
-        raise UkDateError(
-            original, f"not a date sglogs can read ({name!r} is not a month)", "write the month as e.g. Jan or January"
-        )
-    return month
-
-
-def _checked_date(original: str, year: int, month: int, day: int) -> dt.date:
-    if not 1 <= month <= 12:
-        advice = "dates are read day first (day/month/year)" if day <= 12 else "check the day and month"
-        raise UkDateError(original, f"not a real date (there is no month {month})", advice)
-    if not DATE_YEARS[0] <= year <= DATE_YEARS[1]:
-        raise UkDateError(
-            original, f"not a plausible date (year {year})", f"use a year from {DATE_YEARS[0]} to {DATE_YEARS[1]}"
-        )
-    days_in_month = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= days_in_month:
-        detail = f"there is no day {day}" if day < 1 else f"{_MONTH_NAMES[month - 1]} {year} has {days_in_month} days"
-        raise UkDateError(original, f"not a real date ({detail})", "check the day and month")
-    return dt.date(year, month, day)
-
-
-def _serial_number(value: object) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    # A CSV saved from a General-formatted date cell holds the serial number as text.
-    if isinstance(value, str) and _SERIAL_TEXT_RE.match(value.strip()):
-        return float(value)
-    return None
-
-
-def _serial_to_date(serial: float, epoch_1904: bool) -> dt.date | None:
-    # 1899-12-30 absorbs Excel's phantom 29 February 1900; serials that old are out of range anyway.
-    base = dt.date(1904, 1, 1) if epoch_1904 else dt.date(1899, 12, 30)
-    try:
-        value = base + dt.timedelta(days=int(serial))
-    except (OverflowError, ValueError):
-        return None
-    return value if SERIAL_DATE_YEARS[0] <= value.year <= SERIAL_DATE_YEARS[1] else None
 
 
 # ------------------------------------------------------------------------------------------- levels
@@ -832,9 +692,9 @@ class _RowBuilder:
             return value.date()
         if isinstance(value, dt.date):
             return value
-        serial = _serial_number(value)
+        serial = excel_serial(value)
         if serial is not None:
-            date = _serial_to_date(serial, self.epoch_1904)
+            date = excel_serial_to_date(serial, self.epoch_1904)
             if date is None:
                 problems.append(
                     f"column {label!r} has the number {_cell_text(value)}, which is not a date: "

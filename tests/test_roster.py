@@ -21,15 +21,14 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from sglogs.errors import ExitCode, RosterError
 from sglogs.models import Framework, Level, RefresherRule, StaffMember
+from sglogs.read.values import UkDateError, parse_uk_date
 from sglogs.roster import (
     HEADER_SYNONYMS,
     MAX_ROSTER_BYTES,
     RosterRowError,
     RosterRules,
-    UkDateError,
     count_rows,
     normalise_level_text,
-    parse_uk_date,
     read_roster,
     write_roster_errors,
 )

@@ -1,0 +1,828 @@
+"""Turn what a person typed in one cell into a value: a date, a number of hours, competency ids, a tick.
+
+People fill in a log over a year, in Word or Excel, in their own words. These functions read what is plainly
+meant and nothing more: they never guess. Each parser returns the value (or ``None``) together with a warning
+sentence when the text was not understood or was imprecise; the warning quotes the text as written, so the
+person can find it, and says what to write instead. The caller puts the row in front ("row 3: ...").
+
+Dates are always read day first (03/04/2026 is 3 April 2026), as everywhere in the UK. ``parse_uk_date`` is the
+strict core that rosters and the command line use; ``parse_date`` builds on it for log cells, which also hold
+Excel values, month-only dates and ranges. Standard library only.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from ..models import DatePrecision
+
+#: Excel serial numbers in a date column are only taken as dates within these years.
+SERIAL_DATE_YEARS: Final = (2000, 2099)
+#: Years ``parse_uk_date`` and ``parse_date`` accept at all.
+DATE_YEARS: Final = (1900, 2099)
+#: More hours than this for one activity is taken to be a mistake (minutes in the hours column, a typo).
+MAX_HOURS: Final = 200.0
+
+# A cell longer than this is prose, not a date (and trying every split of it as a range would be slow).
+_MAX_DATE_CHARS = 80
+_DATE_ADVICE = "write it day first, e.g. 14/03/2026 or 14 March 2026"
+_HOURS_ADVICE = "write the time spent in hours, e.g. 3.5 (or 3:30)"
+_REFS_ADVICE = "list the ids the evidence covers, e.g. 4.1, 4.3"
+
+
+# ------------------------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDate:
+    """A date read from one cell.
+
+    ``value`` is ``None`` when the cell is empty (then ``warning`` is ``None`` too) or was not understood (then
+    ``warning`` says why). ``precision`` is ``MONTH`` when only a month was written; ``value`` is then the first
+    of that month. ``warning`` is also set for a value that was read but is imprecise (a month, a range).
+
+    Example:
+        >>> parse_date("March 2026").precision
+        <DatePrecision.MONTH: 'month'>
+    """
+
+    value: dt.date | None
+    precision: DatePrecision = DatePrecision.DAY
+    warning: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedHours:
+    """A number of hours read from one cell, rounded to 2 decimals.
+
+    ``value`` is ``None`` when the cell is empty (no ``warning``) or was not a plain number of hours (``warning``
+    says why); an approximate value ("about 2 hours") is kept, with a warning.
+
+    Example:
+        >>> parse_hours("1:30")
+        ParsedHours(value=1.5, warning=None)
+    """
+
+    value: float | None
+    warning: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRefs:
+    """Competency ids read from one cell, in the order written, without repeats.
+
+    ``all`` is true when the cell says "all" (the caller expands it to the log's ids); ``ids`` is then empty.
+    ``ids`` are not checked against the log: an id the log does not have is kept for the checks to report.
+    ``warning`` lists what was left out or could not be expanded; ``None`` when everything was understood.
+
+    Example:
+        >>> parse_competency_refs("4.3 & 4.5")
+        ParsedRefs(ids=('4.3', '4.5'), all=False, warning=None)
+    """
+
+    ids: tuple[str, ...] = ()
+    all: bool = False
+    warning: str | None = None
+
+
+_NO_DATE = ParsedDate(None)
+_NO_HOURS = ParsedHours(None)
+_NO_REFS = ParsedRefs()
+
+
+# ------------------------------------------------------------------------------------------- the date core
+
+
+class UkDateError(ValueError):
+    """A text that ``parse_uk_date`` cannot turn into a date.
+
+    ``problem`` completes "<text> is ..." and ``advice`` says what to write instead; ``str()`` joins them.
+
+    Example:
+        >>> str(UkDateError("31/02/2026", "not a real date (February 2026 has 28 days)", "check the day"))
+        "'31/02/2026' is not a real date (February 2026 has 28 days); check the day."
+    """
+
+    def __init__(self, text: str, problem: str, advice: str) -> None:
+        super().__init__(f"{text!r} is {problem}; {advice}.")
+        self.text = text
+        self.problem = problem
+        self.advice = advice
+
+
+def parse_uk_date(text: str) -> dt.date:
+    """Read a date written the UK way: always day first, two-digit years in 2000-2099.
+
+    Accepted: ISO ``2026-01-01``; ``1/1/2026``, ``01/01/26``, ``1.1.2026``, ``1-1-2026``; ``1-Jan-2026``,
+    ``1 Jan 26``, ``1st January 2026``, ``Thursday 1st of January, 2026``; and a month alone,
+    ``January 2026`` or Excel's ``Jan-26``, meaning the first of that month. A time after the date (as in
+    ``2026-01-01 00:00:00``) is ignored. Years outside 1900-2099 are refused. This is the strict form for
+    rosters and options; log cells go through ``parse_date``, which warns about a month alone.
+
+    Raises:
+        UkDateError: (a ``ValueError``) the text is no date, or an impossible one such as 31/02/2026.
+
+    Example:
+        >>> parse_uk_date("03/04/2026"), parse_uk_date("1st January 2026"), parse_uk_date("Jan-26")
+        (datetime.date(2026, 4, 3), datetime.date(2026, 1, 1), datetime.date(2026, 1, 1))
+    """
+    return _read_date_text(str(text)).date
+
+
+# Spelled out rather than taken from calendar.month_name, which follows the process locale.
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_MONTHS = {name.casefold(): i for i, name in enumerate(_MONTH_NAMES, start=1)}
+_MONTHS |= {name[:3].casefold(): i for i, name in enumerate(_MONTH_NAMES, start=1)} | {"sept": 9}
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS = {name[:3].casefold(): i for i, name in enumerate(_WEEKDAY_NAMES)}
+_TIME_SUFFIX_RE = re.compile(r"(?:[ t])\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_WEEKDAY_PREFIX_RE = re.compile(
+    r"^(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
+    r"\.?,?\s+(?=\d)"
+)
+_ISO_RE = re.compile(r"(?P<year>\d{4})([-/.])(?P<month>\d{1,2})\2(?P<day>\d{1,2})")
+_NUMERIC_DMY_RE = re.compile(r"(?P<day>\d{1,2}) ?(?P<sep>[-/.]) ?(?P<month>\d{1,2}) ?(?P=sep) ?(?P<year>\d{4}|\d{2})")
+_NAMED_DMY_RE = re.compile(
+    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?: of)?[ ./-]*(?P<month>[a-z]+)\.?[ ,./-]*(?P<year>\d{4}|\d{2})"
+)
+_MONTH_YEAR_RE = re.compile(r"(?P<month>[a-z]+)\.?[ ,./-]*(?P<year>\d{4})")
+# Excel's "mmm-yy" display format; without the hyphen "March 26" could as well be the 26th of March.
+_EXCEL_MONTH_YEAR_RE = re.compile(r"(?P<month>[a-z]{3,9})-(?P<year>\d{2})")
+# Only for log cells: "03/2026" and "2026-03" can be nothing but a month (a four-digit year is required,
+# since "03/26" could be a day and month with the year left off).
+_NUMERIC_MONTH_YEAR_RE = re.compile(r"(?P<month>\d{1,2}) ?[-/.] ?(?P<year>\d{4})")
+_ISO_MONTH_YEAR_RE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})")
+_SERIAL_TEXT_RE = re.compile(r"^\d{5}(?:\.\d+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class _DateReading:
+    date: dt.date
+    precision: DatePrecision
+    weekday: int | None = None  # the weekday the text named (0 = Monday), to compare with the date
+
+
+def _read_date_text(original: str, *, numeric_month: bool = False) -> _DateReading:
+    """The one date grammar: raise ``UkDateError`` or return the date, its precision and any weekday named."""
+    value = " ".join(original.split()).casefold()
+    if not value:
+        raise UkDateError(original, "empty", "write a date such as 01/04/2026")
+    value = _TIME_SUFFIX_RE.sub("", value)
+    weekday = None
+    if m := _WEEKDAY_PREFIX_RE.match(value):
+        weekday = _WEEKDAYS[m["weekday"][:3]]
+        value = value[m.end() :]
+    precision = DatePrecision.DAY
+    if m := _ISO_RE.fullmatch(value):
+        year, month, day = int(m["year"]), int(m["month"]), int(m["day"])
+    elif m := _NUMERIC_DMY_RE.fullmatch(value):
+        year, month, day = _full_year(m["year"]), int(m["month"]), int(m["day"])
+    elif m := _NAMED_DMY_RE.fullmatch(value):
+        year, month, day = _full_year(m["year"]), _month_number(original, m["month"]), int(m["day"])
+    elif (m := _MONTH_YEAR_RE.fullmatch(value)) or (m := _EXCEL_MONTH_YEAR_RE.fullmatch(value)):
+        year, month, day = _full_year(m["year"]), _month_number(original, m["month"]), 1
+        precision = DatePrecision.MONTH
+    elif numeric_month and (year_month := _numeric_month(value)):
+        (year, month), day = year_month, 1
+        precision = DatePrecision.MONTH
+    else:
+        raise UkDateError(original, "not a date sglogs can read", "write it day first, e.g. 01/04/2026 or 1 April 2026")
+    return _DateReading(_checked_date(original, year, month, day), precision, weekday)
+
+
+def _numeric_month(value: str) -> tuple[int, int] | None:
+    m = _NUMERIC_MONTH_YEAR_RE.fullmatch(value) or _ISO_MONTH_YEAR_RE.fullmatch(value)
+    # A 13th month is no month: the text may be a day and month with the year left off.
+    return (int(m["year"]), int(m["month"])) if m and 1 <= int(m["month"]) <= 12 else None
+
+
+def _full_year(text: str) -> int:
+    return 2000 + int(text) if len(text) == 2 else int(text)
+
+
+def _month_number(original: str, name: str) -> int:
+    month = _MONTHS.get(name)
+    if month is None:
+        raise UkDateError(
+            original, f"not a date sglogs can read ({name!r} is not a month)", "write the month as e.g. Jan or January"
+        )
+    return month
+
+
+def _checked_date(original: str, year: int, month: int, day: int) -> dt.date:
+    if not 1 <= month <= 12:
+        advice = "dates are read day first (day/month/year)" if day <= 12 else "check the day and month"
+        raise UkDateError(original, f"not a real date (there is no month {month})", advice)
+    if not DATE_YEARS[0] <= year <= DATE_YEARS[1]:
+        raise UkDateError(
+            original, f"not a plausible date (year {year})", f"use a year from {DATE_YEARS[0]} to {DATE_YEARS[1]}"
+        )
+    days_in_month = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days_in_month:
+        detail = f"there is no day {day}" if day < 1 else f"{_MONTH_NAMES[month - 1]} {year} has {days_in_month} days"
+        raise UkDateError(original, f"not a real date ({detail})", "check the day and month")
+    return dt.date(year, month, day)
+
+
+def excel_serial(value: object) -> float | None:
+    """The Excel serial number a date cell holds, or ``None`` when the value is not one.
+
+    A number (not a bool) is a serial; so is five-digit text, because a CSV saved from a General-formatted date
+    cell holds the serial as text. Whether the serial is a plausible date is ``excel_serial_to_date``'s call.
+
+    Example:
+        >>> excel_serial(46095), excel_serial("46095"), excel_serial("14/03/2026"), excel_serial(True)
+        (46095.0, 46095.0, None, None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and _SERIAL_TEXT_RE.match(value.strip()):
+        return float(value)
+    return None
+
+
+def excel_serial_to_date(serial: float, epoch_1904: bool = False) -> dt.date | None:
+    """The date an Excel serial number stands for, or ``None`` when it is not in 2000-2099.
+
+    Args:
+        serial: Days since the workbook's epoch; a fraction (the time of day) is dropped.
+        epoch_1904: The workbook uses the 1904 date system (old Mac Excel).
+
+    Example:
+        >>> excel_serial_to_date(46095), excel_serial_to_date(44561, epoch_1904=True), excel_serial_to_date(123)
+        (datetime.date(2026, 3, 14), datetime.date(2026, 1, 1), None)
+    """
+    # 1899-12-30 absorbs Excel's phantom 29 February 1900; serials that old are out of range anyway.
+    base = dt.date(1904, 1, 1) if epoch_1904 else dt.date(1899, 12, 30)
+    try:
+        value = base + dt.timedelta(days=int(serial))
+    except (OverflowError, ValueError):
+        return None
+    return value if SERIAL_DATE_YEARS[0] <= value.year <= SERIAL_DATE_YEARS[1] else None
+
+
+# ------------------------------------------------------------------------------------------- dates in log cells
+
+
+def parse_date(value: object, *, epoch_1904: bool = False) -> ParsedDate:
+    """Read the date of one log cell: text written the UK way, or what Excel stored.
+
+    Text is read by the same rules as ``parse_uk_date`` (day first, two-digit years are 20xx, a time after the
+    date is ignored), plus: a label in front ("Date: 14/03/2026"); "03/2026" and "2026-03" for a month; a range
+    ("3-4 March 2026", "03/03/2026 - 04/03/2026"), read as its first day with a warning; five-digit text, read
+    as an Excel serial number. A month alone ("March 2026") gives the first of the month, ``MONTH`` precision
+    and a warning. A weekday that does not match the date ("Friday 14 March 2026") is refused, since either
+    could be the mistake.
+
+    Args:
+        value: The cell: text, a ``date`` or ``datetime`` (Excel date cells; the time is dropped), or an
+            ``int``/``float`` Excel serial number (a date cell formatted as a number).
+        epoch_1904: The workbook uses the 1904 date system, for serial numbers.
+
+    Returns:
+        The date (``None`` when the cell is empty or not understood), its precision and any warning.
+
+    Example:
+        >>> parse_date("03/04/2026").value, parse_date(46095).value
+        (datetime.date(2026, 4, 3), datetime.date(2026, 3, 14))
+    """
+    if value is None:
+        return _NO_DATE
+    if isinstance(value, bool):
+        return _refused_date(_number_text(value), "not a date", _DATE_ADVICE)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        if DATE_YEARS[0] <= value.year <= DATE_YEARS[1]:
+            return ParsedDate(value)
+        return _refused_date(value.isoformat(), f"not a plausible date (year {value.year})", _DATE_ADVICE)
+    if isinstance(value, dt.time | dt.timedelta):
+        return _refused_date(str(value), "a time, not a date", "format the cell as a date, e.g. 14/03/2026")
+    if isinstance(value, int | float):
+        return _serial_date(_number_text(value), _as_float(value), epoch_1904)
+    text = str(value).strip()
+    if not text:
+        return _NO_DATE
+    if _SERIAL_TEXT_RE.match(text):
+        return _serial_date(text, float(text), epoch_1904)
+    if len(text) > _MAX_DATE_CHARS:
+        return _refused_date(text, "not a date sglogs can read", _DATE_ADVICE)
+    tidy = _tidy_date_text(text)
+    try:
+        reading = _read_date_text(tidy, numeric_month=True)
+    except UkDateError as exc:
+        return _date_range(text, tidy) or _refused_date(text, exc.problem, exc.advice)
+    if mismatch := _weekday_mismatch(text, reading):
+        return mismatch
+    if reading.precision is DatePrecision.MONTH:
+        return ParsedDate(
+            reading.date,
+            DatePrecision.MONTH,
+            f"date {_quote(text)} gives only the month; it is kept as {reading.date:%Y-%m}, add the day",
+        )
+    return ParsedDate(reading.date)
+
+
+# A label in front of the date, as people copy the column heading into the cell.
+_DATE_LABEL_RE = re.compile(r"^(?:date(?:\s+of\s+activity)?|dated|on)\b\s*[:=-]?\s*", re.IGNORECASE)
+# A time written with am/pm, or after "at"; the core already drops a plain "10:30" after the date.
+_CLOCK_SUFFIX_RE = re.compile(
+    r",?\s+(?:at\s+)?\d{1,2}(?:(?:[:.]\d{2})?\s*[ap]\.?m\.?|:\d{2}(?::\d{2})?)$", re.IGNORECASE
+)
+_RANGE_SEP_RE = re.compile(r"\s*(?:[-–—&]|\b(?:to|until|till|and)\b)\s*", re.IGNORECASE)
+_DAY_ONLY_RE = re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?", re.IGNORECASE)
+_DAY_MONTH_RE = re.compile(r"\d{1,2}(?:st|nd|rd|th)?(?: of)?[ ./-]*[a-z]+\.?", re.IGNORECASE)
+
+
+def _tidy_date_text(text: str) -> str:
+    tidy = " ".join(text.split())
+    tidy = _DATE_LABEL_RE.sub("", tidy, count=1)
+    tidy = _CLOCK_SUFFIX_RE.sub("", tidy)
+    return tidy.rstrip(".,;").strip()
+
+
+def _serial_date(text: str, serial: float, epoch_1904: bool) -> ParsedDate:
+    date = excel_serial_to_date(serial, epoch_1904)
+    if date is None:
+        return _refused_date(
+            text, "a number, not a date", "format the cell as a date, or write it day first, e.g. 14/03/2026"
+        )
+    return ParsedDate(date)
+
+
+def _date_range(text: str, tidy: str) -> ParsedDate | None:
+    """Read "3-4 March 2026" or "03/03/2026 - 04/03/2026" as its first day; ``None`` when it is no range."""
+    # Every separator is tried as the middle of the range; a real range splits at exactly one place (the
+    # hyphens inside 03-03-2026 do not leave a whole date on both sides).
+    found: set[tuple[dt.date, dt.date]] = set()
+    for sep in _RANGE_SEP_RE.finditer(tidy):
+        left, right = tidy[: sep.start()].strip(), tidy[sep.end() :].strip()
+        if not left or not right:
+            continue
+        try:
+            end = _read_date_text(right)
+        except UkDateError:
+            continue
+        if end.precision is not DatePrecision.DAY or _weekday_mismatch(right, end):
+            continue
+        start = _range_start(left, end.date)
+        if start is not None:
+            found.add((start, end.date))
+    if len(found) != 1:
+        return None
+    [(start, end)] = found
+    if end < start:
+        return _refused_date(text, "a range that ends before it starts", "write the date the activity took place")
+    if end == start:
+        return ParsedDate(start)
+    return ParsedDate(
+        start,
+        warning=f"date {_quote(text)} covers more than one day; it was read as its first day, {start.isoformat()} "
+        "(write the date the activity started, or one row per day)",
+    )
+
+
+def _range_start(left: str, end: dt.date) -> dt.date | None:
+    try:
+        if m := _DAY_ONLY_RE.fullmatch(left):  # "3-4 March 2026": month and year come from the end
+            return _checked_date(left, end.year, end.month, int(m["day"]))
+        if _DAY_MONTH_RE.fullmatch(left):  # "28 Feb - 1 Mar 2026": the year comes from the end
+            left = f"{left} {end.year}"
+        start = _read_date_text(left)
+    except UkDateError:
+        return None
+    if start.precision is not DatePrecision.DAY or _weekday_mismatch(left, start):
+        return None
+    return start.date
+
+
+def _weekday_mismatch(text: str, reading: _DateReading) -> ParsedDate | None:
+    if reading.weekday is None or reading.weekday == reading.date.weekday():
+        return None
+    written, actual = _WEEKDAY_NAMES[reading.weekday], _WEEKDAY_NAMES[reading.date.weekday()]
+    day = f"{reading.date.day} {_MONTH_NAMES[reading.date.month - 1]} {reading.date.year}"
+    return ParsedDate(
+        None, warning=f"date {_quote(text)} says {written}, but {day} is a {actual}; check the date and write it again"
+    )
+
+
+def _refused_date(text: str, problem: str, advice: str) -> ParsedDate:
+    return ParsedDate(None, warning=f"date {_quote(text)} is {problem}; {advice}")
+
+
+# ------------------------------------------------------------------------------------------- hours
+
+
+def parse_hours(value: object) -> ParsedHours:
+    """Read how long an activity took, in hours, rounded to 2 decimals.
+
+    Accepted: a number (``2``, ``2.5``, ``"2,5"``, ``".5"``); a number with units (``2h``, ``2 hrs``,
+    ``1.5 hours``, ``2h 30m``, ``2 hrs 30 mins``, ``90 minutes``, ``45m``); hours and minutes as ``1:30``;
+    Excel time cells (``datetime.time``, ``datetime.timedelta``). An approximate value ("about 2 hours") is kept
+    with a warning. Refused, with a warning: days and parts of days ("half day", "a morning"), ranges ("2-3"),
+    words, negative numbers, more than ``MAX_HOURS``, and "1.30", "2.15", "1.45", which people write for hours
+    and minutes as often as for decimal hours.
+
+    Args:
+        value: The cell: text, a number, or an Excel time.
+
+    Returns:
+        The hours (``None`` when the cell is empty or not a plain number of hours) and any warning.
+
+    Example:
+        >>> parse_hours("2 hrs 30 mins").value, parse_hours("half day").value
+        (2.5, None)
+    """
+    if value is None:
+        return _NO_HOURS
+    if isinstance(value, bool):
+        return _refused_hours(_number_text(value), "not a number of hours", _HOURS_ADVICE)
+    if isinstance(value, dt.timedelta):
+        return _checked_hours(str(value), value.total_seconds() / 3600)
+    if isinstance(value, dt.datetime | dt.date):
+        # A date-time in the hours column is a date, or a duration of a day or more that Excel shows as a
+        # date; either way the number of hours is not what the cell shows.
+        return _refused_hours(
+            value.isoformat(), "a date, not a number of hours", "format the cell as a number and write e.g. 3.5"
+        )
+    if isinstance(value, dt.time):
+        return _checked_hours(
+            value.isoformat(), value.hour + value.minute / 60 + (value.second + value.microsecond / 1e6) / 3600
+        )
+    if isinstance(value, int | float):
+        return _checked_hours(_number_text(value), _as_float(value))
+    text = str(value).strip()
+    if not text:
+        return _NO_HOURS
+    return _hours_from_text(text)
+
+
+_NUM = r"\d+(?:[.,]\d+)?|[.,]\d+"
+_H_UNIT = r"(?:h|hr|hrs|hour|hours)\.?"
+_M_UNIT = r"(?:m|min|mins|minute|minutes)\.?"
+_APPROX_RE = re.compile(r"^(?:approx(?:imately|\.)?|about|around|circa|c\.|ca\.|roughly|~)\s*")
+_PLAIN_HOURS_RE = re.compile(rf"(?P<sign>-)?\s*(?P<h>{_NUM})(?:\s*{_H_UNIT})?")
+_CLOCK_HOURS_RE = re.compile(rf"(?P<h>\d{{1,3}}):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?:\s*{_H_UNIT})?")
+_MINUTES_RE = re.compile(rf"(?P<m>{_NUM})\s*{_M_UNIT}")
+_HOURS_MINUTES_RE = re.compile(
+    rf"(?P<h>\d+)\s*{_H_UNIT}\s*(?:,|and|&)?\s*(?P<m>\d{{1,3}}(?:[.,]\d+)?)\s*(?:{_M_UNIT})?"
+)
+_HOURS_RANGE_RE = re.compile(rf"(?:{_NUM})\s*(?:{_H_UNIT})?\s*(?:-|–|—|to|or)\s*(?:{_NUM})\s*(?:{_H_UNIT}|{_M_UNIT})?")
+_DAY_WORDS_RE = re.compile(r"\b(?:days?|morning|afternoon|evening|session|week|weeks|shift)\b")
+# "1.30" is as often 1 hour 30 minutes as 1.3 hours; the minutes people round to make it a guess either way.
+_HOURS_DOT_MINUTES = frozenset({"15", "30", "45"})
+
+
+def _hours_from_text(text: str) -> ParsedHours:
+    folded = " ".join(text.split()).casefold().rstrip(".")
+    approx = _APPROX_RE.match(folded)
+    if approx:
+        folded = folded[approx.end() :]
+    if m := _PLAIN_HOURS_RE.fullmatch(folded):
+        number = m["h"]
+        if ambiguous := _ambiguous_hours(text, number):
+            return ambiguous
+        hours = _decimal(number)
+        if hours is None:
+            return _refused_hours(text, "ambiguous (a comma before three digits)", "write e.g. 2.5 for two and a half")
+        result = _checked_hours(text, -hours if m["sign"] else hours)
+    elif m := _CLOCK_HOURS_RE.fullmatch(folded):
+        result = _checked_hours(text, int(m["h"]) + int(m["m"]) / 60 + int(m["s"] or 0) / 3600)
+    elif (m := _MINUTES_RE.fullmatch(folded)) and (minutes := _decimal(m["m"])) is not None:
+        result = _checked_hours(text, minutes / 60)
+    elif (m := _HOURS_MINUTES_RE.fullmatch(folded)) and (minutes := _decimal(m["m"])) is not None:
+        result = _checked_hours(text, int(m["h"]) + minutes / 60)
+    elif _HOURS_RANGE_RE.fullmatch(folded):
+        return _refused_hours(text, "a range", "write one number, the hours actually spent, e.g. 2.5")
+    elif _DAY_WORDS_RE.search(folded):
+        return _refused_hours(
+            text,
+            "not a number of hours",
+            "sglogs does not guess how long a day or session is, so write the hours, e.g. 3.5",
+        )
+    else:
+        return _refused_hours(text, "not a number of hours", _HOURS_ADVICE)
+    if approx and result.value is not None:
+        return ParsedHours(result.value, f"hours {_quote(text)} is approximate; it is kept as {result.value:g}")
+    return result
+
+
+def _ambiguous_hours(text: str, number: str) -> ParsedHours | None:
+    whole, sep, fraction = number.replace(",", ".").partition(".")
+    if not sep or fraction not in _HOURS_DOT_MINUTES:
+        return None
+    whole = whole or "0"
+    minutes = int(fraction)
+    return _refused_hours(
+        text,
+        "ambiguous (decimal hours, or hours and minutes?)",
+        f"for {whole} h {minutes} min write {int(whole) + minutes / 60:g} or {whole}:{fraction}",
+    )
+
+
+def _decimal(number: str) -> float | None:
+    """A number written with a decimal point or comma; ``None`` for "2,500", a UK thousands separator."""
+    whole, sep, fraction = number.partition(",")
+    if sep and len(fraction) == 3 and whole:
+        return None
+    return float(number.replace(",", "."))
+
+
+def _checked_hours(text: str, hours: float) -> ParsedHours:
+    if not math.isfinite(hours):
+        return _refused_hours(text, "not a number of hours", _HOURS_ADVICE)
+    if hours < 0:
+        return _refused_hours(text, "negative", "write the time spent, e.g. 2.5")
+    if hours > MAX_HOURS:
+        return _refused_hours(
+            text,
+            f"more than {MAX_HOURS:g} hours, too many for one activity",
+            "check the number (hours, not minutes), e.g. 2.5",
+        )
+    return ParsedHours(round(hours, 2))
+
+
+def _refused_hours(text: str, problem: str, advice: str) -> ParsedHours:
+    return ParsedHours(None, f"hours {_quote(text)} is {problem}; {advice}")
+
+
+# ------------------------------------------------------------------------------------------- competency ids
+
+
+def parse_competency_refs(value: object, known_ids: Sequence[str] = ()) -> ParsedRefs:
+    """Read the competency ids one evidence row covers.
+
+    Ids may be separated by commas, semicolons, slashes, ``&``, "and", spaces or line breaks, and wrapped in
+    brackets; "Comp", "Competency" and a "C" in front are dropped ("C4.3" is 4.3) unless ``known_ids`` has
+    ids with that letter (LLR's "C1"); another letter is kept ("A1"). "all", "All competencies" and "all of
+    the above" set ``all``. A range ("4.1-4.3", "4.1 to 4.3") is expanded in ``known_ids`` order; without
+    ``known_ids``, or when an end is not among them, only its two ends are kept, with a warning. Words that are
+    no id are left out with a warning quoting them; a cell like "All except 4.3" is refused rather than
+    misread. An Excel number becomes its shortest form (4.1), with a warning when ``known_ids`` has an id the
+    number could have been before Excel dropped its trailing zero (4.10).
+
+    Args:
+        value: The cell: text, or a number Excel stored.
+        known_ids: The log's competency ids in log order, for ranges, id letters and letter case. The ids
+            returned are not filtered by them.
+
+    Returns:
+        The ids in the order written, without repeats, ``all``, and any warning.
+
+    Example:
+        >>> parse_competency_refs("4.1-4.3, 4.5", known_ids=["4.1", "4.2", "4.3", "4.4", "4.5"]).ids
+        ('4.1', '4.2', '4.3', '4.5')
+    """
+    if value is None:
+        return _NO_REFS
+    known = _KnownIds(known_ids)
+    if isinstance(value, bool):
+        text = _number_text(value)
+        return ParsedRefs(warning=f"competencies {_quote(text)} has no competency ids; {_REFS_ADVICE}")
+    if isinstance(value, float):
+        return _refs_from_number(value, known)
+    text = (_number_text(value) if isinstance(value, int) else str(value)).strip()
+    if not text:
+        return _NO_REFS
+    return _refs_from_text(text, known)
+
+
+_ALL_RE = re.compile(r"all(?: (?:of|the|above|listed|them|these|competenc(?:y|ies|e|es)|comps?))*")
+_NONE_WORDS = frozenset({"none", "nil", "n/a", "na", "-", "–", "—"})
+# A cell that excludes ids or qualifies "all" means the opposite of its ids; reading the ids would mislead.
+_REFUSE_RE = re.compile(r"^all\b|\b(?:except|excluding|exclude|apart from|other than)\b")
+_REF_TOKEN_RE = re.compile(r"[-–—]|[^\s,;/&+|()\[\]{}<>•·▪◦*\-–—]+")
+_REF_ID_RE = re.compile(r"(?:(?P<prefix>[a-z]{1,2}|comps?|competenc(?:y|e))\.?)?(?P<num>\d+(?:\.\d+)*)")
+_NUMERIC_ID_RE = re.compile(r"\d+(?:\.\d+)?")
+_COMPETENCY_PREFIXES = frozenset({"c", "comp", "comps", "competency", "competence"})
+_NOISE_WORDS = frozenset(
+    {"comp", "comps", "competency", "competencies", "competence", "competences", "no", "nos", "number", "ref", "refs"}
+)
+_SEP_WORDS = frozenset({"and"})
+_RANGE_WORDS = frozenset({"-", "–", "—", "to"})
+# A number after one of these is a level, page or row, not a competency id.
+_QUALIFIER_WORDS = frozenset({"level", "stage", "group", "lvl", "page", "p", "pg", "para", "section", "row"})
+
+
+class _KnownIds:
+    """The log's ids, looked up without regard to case."""
+
+    def __init__(self, ids: Sequence[str]) -> None:
+        self.ids = tuple(str(i) for i in ids)
+        self.by_fold = {i.casefold(): i for i in reversed(self.ids)}  # the first spelling wins
+        self.position = {i.casefold(): n for n, i in reversed(list(enumerate(self.ids)))}
+        self.letters = {m[1] for i in self.ids if (m := re.match(r"([a-z]+)\d", i.casefold()))}
+
+    def normalise(self, token: str) -> str | None:
+        """The id a token stands for, or ``None`` when it is no id."""
+        folded = token.casefold()
+        if folded in self.by_fold:
+            return self.by_fold[folded]
+        m = _REF_ID_RE.fullmatch(folded)
+        if m is None:
+            return None
+        prefix, num = m["prefix"], m["num"]
+        if not prefix:
+            return num
+        if prefix in self.letters:
+            return self.by_fold.get(prefix + num, prefix.upper() + num)
+        if prefix in _COMPETENCY_PREFIXES:
+            return num
+        return prefix.upper() + num if len(prefix) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str  # "id", "range", "junk"
+    start: int
+    end: int
+    id: str = ""
+
+
+def _refs_from_number(value: float, known: _KnownIds) -> ParsedRefs:
+    if not math.isfinite(value):
+        return ParsedRefs(warning=f"competencies {_quote(repr(value))} has no competency ids; {_REFS_ADVICE}")
+    text = _number_text(value)
+    parsed = _refs_from_text(text, known)
+    # Excel keeps numbers, not text: an id typed as 4.10 into a General cell is stored as 4.1.
+    lost = [i for i in known.ids if i != text and _NUMERIC_ID_RE.fullmatch(i) and float(i) == value]
+    if not lost or text not in parsed.ids:
+        return parsed
+    note = (
+        f"competencies {_quote(text)} was stored by Excel as a number and may have been {lost[0]}; "
+        f"it is kept as {text}, format the column as text and write the id again if {lost[0]} was meant"
+    )
+    return ParsedRefs(parsed.ids, parsed.all, "; ".join(w for w in (parsed.warning, note) if w))
+
+
+def _refs_from_text(text: str, known: _KnownIds) -> ParsedRefs:
+    folded = " ".join(text.split()).casefold()
+    bare = folded.strip(" .!:;,()[]")
+    if _ALL_RE.fullmatch(bare):
+        return ParsedRefs(all=True)
+    if bare in _NONE_WORDS:
+        return _NO_REFS
+    if _REFUSE_RE.search(bare):
+        return ParsedRefs(
+            warning=f"competencies {_quote(text)} could not be read; write all, or {_REFS_ADVICE}",
+        )
+    tokens = _ref_tokens(text, known)
+    ids: list[str] = []
+    problems: list[str] = []
+    junk: list[_Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.kind == "id":
+            if i + 2 < len(tokens) and tokens[i + 1].kind == "range" and tokens[i + 2].kind == "id":
+                end = tokens[i + 2]
+                expanded, problem = _expand_range(text[token.start : end.end], token.id, end.id, known)
+                ids += expanded
+                if problem:
+                    problems.append(problem)
+                i += 3
+                continue
+            ids.append(token.id)
+        elif token.kind == "junk":
+            junk.append(token)
+        i += 1
+    unique = tuple(dict.fromkeys(ids))
+    phrases = _junk_phrases(text, junk)
+    if not unique:
+        return ParsedRefs(warning=f"competencies {_quote(text)} has no competency ids; {_REFS_ADVICE}")
+    if phrases:
+        quoted = ", ".join(_quote(p) for p in phrases)
+        verb = "is not a competency id and was" if len(phrases) == 1 else "are not competency ids and were"
+        problems.insert(0, f"{quoted} {verb} left out")
+    if not problems:
+        return ParsedRefs(unique)
+    return ParsedRefs(unique, warning=f"competencies {_quote(text)}: {'; '.join(problems)}; {_REFS_ADVICE}")
+
+
+def _ref_tokens(text: str, known: _KnownIds) -> list[_Token]:
+    tokens: list[_Token] = []
+    qualified = False
+    for m in _REF_TOKEN_RE.finditer(text):
+        raw = m.group()
+        word = raw.strip(".:#").casefold()
+        start, end = m.start(), m.end()
+        if raw in _RANGE_WORDS or word in _RANGE_WORDS:
+            tokens.append(_Token("range", start, end))
+        elif word in _SEP_WORDS or word in _NOISE_WORDS or not word:
+            continue
+        elif word in _QUALIFIER_WORDS:
+            tokens.append(_Token("junk", start, end))
+            qualified = True
+            continue
+        elif qualified and word.replace(".", "").isdigit():
+            tokens.append(_Token("junk", start, end))
+        elif (normal := known.normalise(raw.strip(".:#"))) is not None:
+            tokens.append(_Token("id", start, end, normal))
+        else:
+            tokens.append(_Token("junk", start, end))
+        qualified = False
+    return tokens
+
+
+def _expand_range(written: str, start: str, end: str, known: _KnownIds) -> tuple[list[str], str | None]:
+    first, last = known.position.get(start.casefold()), known.position.get(end.casefold())
+    if first is not None and last is not None and first <= last:
+        return list(known.ids[first : last + 1]), None
+    if not known.ids:
+        why = "the log's competency list was not available"
+    elif first is None or last is None:
+        why = f"{start if first is None else end} is not one of the log's competencies"
+    else:
+        why = "it runs backwards in the log's order"
+    return [start, end], f"the range {_quote(written)} was kept as its two ends, {start} and {end}, because {why}"
+
+
+def _junk_phrases(text: str, junk: Sequence[_Token]) -> list[str]:
+    """Join junk tokens that only spaces separate, so "see reflection" is quoted as one phrase."""
+    phrases: list[tuple[int, int]] = []
+    for token in junk:
+        if phrases and not text[phrases[-1][1] : token.start].strip():
+            phrases[-1] = (phrases[-1][0], token.end)
+        else:
+            phrases.append((token.start, token.end))
+    return list(dict.fromkeys(text[a:b] for a, b in phrases))
+
+
+# ------------------------------------------------------------------------------------------- ticks
+
+
+_TICK_TRUE = frozenset({"✓", "✔", "☑", "☒", "✅", "x", "yes", "y", "true", "1", "•", "●"})
+_TICK_FALSE = frozenset({"", "no", "n", "false", "0", "✗", "✘", "-", "–", "—", "☐"})
+
+
+def is_tick(value: object) -> bool | None:
+    """Whether a cell of a tick matrix (a column per competency) is ticked.
+
+    ``True`` for a tick, a cross, yes, y, true, 1, a bullet and Excel's TRUE; ``False`` for an empty cell, no,
+    n, false, 0, ✗ and a dash; ``None`` for anything else, which the caller reports (a cross "x" is a tick, as
+    people mark boxes with one; the heavy ✗ is the "no" of tick lists).
+
+    Example:
+        >>> is_tick("✓"), is_tick(""), is_tick("maybe")
+        (True, False, None)
+    """
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return True if value == 1 else False if value == 0 else None
+    text = " ".join(str(value).split()).casefold().rstrip(".")
+    if text in _TICK_TRUE:
+        return True
+    if text in _TICK_FALSE:
+        return False
+    return None
+
+
+# ------------------------------------------------------------------------------------------- shared
+
+
+def _quote(text: str) -> str:
+    # Quoted verbatim, not with repr(): the person must recognise what they typed, and repr would escape it.
+    return f"'{text}'"
+
+
+def _number_text(value: bool | int | float) -> str:
+    """A number as Excel shows it in a General cell: TRUE/FALSE, 4 for 4.0, else the shortest form."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    try:
+        return str(value)
+    except ValueError:  # an int too long to print (Python refuses over 4300 digits)
+        return f"a number of {value.bit_length()} bits"
+
+
+def _as_float(value: int | float) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an int too large for a float is no date and no number of hours either
+        return math.inf
