@@ -470,14 +470,14 @@ def next_steps(doc) -> None:
 def sign_off(doc) -> None:
     heading(doc, "5. Review and sign-off")
     # Every row keeps with the next so the whole block moves to a new page rather than splitting.
-    label_value_table(
+    t = label_value_table(
         doc,
         "Review and sign-off",
         (
             ("Manager name", ""),
             ("Manager signature", ""),
             ("Date of review", ""),
-            ("Outcome", "All competencies met  /  Not yet met – see next steps"),
+            ("Outcome", ""),
             ("Staff signature", ""),
             ("Date", ""),
             ("Next review date", ""),
@@ -485,6 +485,9 @@ def sign_off(doc) -> None:
         height=SIGN_ROW_H,
         keep=True,
     )
+    # the choices go under the label, so an outcome left blank reads as blank, not as the prompt
+    outcome = next(row.cells[0] for row in t.rows if row.cells[0].text == "Outcome")
+    para(outcome, "All competencies met, or not yet met – see next steps", "Small Text", italic=True)
     # Word always ends a body with a paragraph; a tiny one cannot push a blank page after a full sign-off page.
     end = para(doc, style="Small Text")
     end.paragraph_format.space_before = Pt(0)
