@@ -428,7 +428,8 @@ def competencies(doc) -> None:
 def evidence(doc) -> None:
     heading(doc, "2. Evidence log", new_page=True)
     para(doc, "Date every entry. Add rows as you need them (Tab in the last cell).")
-    widths = (2.0, 3.2, 2.6, 1.3, 2.6, 5.7)
+    # the date column fits "14/03/2026" on one line at 9 pt (2.0 cm broke it as "14/03/202" + "6")
+    widths = (2.3, 3.1, 2.5, 1.3, 2.6, 5.6)
     t = table(doc, widths, "Evidence log", EVIDENCE_HEADERS)
     loop_row(t, widths, "{%tr for r in evidence_rows %}")
     for cell in add_row(t, widths, height=EVIDENCE_ROW_H).cells:

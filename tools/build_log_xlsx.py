@@ -148,8 +148,8 @@ def evidence(wb: Workbook) -> None:
                        "What I learned and how I applied it to my practice"])
     ws.row_dimensions[3].height = 30
     last = 3 + EVIDENCE_ROWS
+    # no fixed row height: Excel then grows a row to fit what is typed, so nothing is cut off when printed
     for row in range(4, last + 1):
-        ws.row_dimensions[row].height = 45
         for col in range(1, 7):
             c = ws.cell(row=row, column=col)
             c.font, c.border, c.alignment = BODY, BORDER, WRAP_TOP

@@ -14,7 +14,7 @@ tracked-deleted rows and repeat merged text. This walker reads what Word shows w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -30,6 +30,42 @@ W = f"{{{W_NS}}}"
 MC = f"{{{MC_NS}}}"
 DOCUMENT = "word/document.xml"
 
+# qualified tag names, built once: these are compared for every element of a log
+_W_ASCII = f"{W}ascii"
+_W_BODY = f"{W}body"
+_W_BR = f"{W}br"
+_W_CHAR = f"{W}char"
+_W_CR = f"{W}cr"
+_W_CUSTOMXML = f"{W}customXml"
+_W_DEL = f"{W}del"
+_W_FLDCHAR = f"{W}fldChar"
+_W_FLDCHARTYPE = f"{W}fldCharType"
+_W_FONT = f"{W}font"
+_W_GRIDBEFORE = f"{W}gridBefore"
+_W_GRIDSPAN = f"{W}gridSpan"
+_W_HANSI = f"{W}hAnsi"
+_W_INS = f"{W}ins"
+_W_MOVETO = f"{W}moveTo"
+_W_NOBREAKHYPHEN = f"{W}noBreakHyphen"
+_W_P = f"{W}p"
+_W_PTAB = f"{W}ptab"
+_W_R = f"{W}r"
+_W_RFONTS = f"{W}rFonts"
+_W_RPR = f"{W}rPr"
+_W_SDT = f"{W}sdt"
+_W_SDTCONTENT = f"{W}sdtContent"
+_W_SYM = f"{W}sym"
+_W_T = f"{W}t"
+_W_TAB = f"{W}tab"
+_W_TBL = f"{W}tbl"
+_W_TC = f"{W}tc"
+_W_TCPR = f"{W}tcPr"
+_W_TR = f"{W}tr"
+_W_TRPR = f"{W}trPr"
+_W_VMERGE = f"{W}vMerge"
+_W_VAL = f"{W}val"
+_W_VANISH = f"{W}vanish"
+
 # elements whose content is shown as if they were not there
 _TRANSPARENT = {f"{W}{t}" for t in ("sdt", "sdtContent", "customXml", "smartTag", "hyperlink", "fldSimple", "ins",
                                    "moveTo", "bdo", "dir", "r", "txbxContent")}
@@ -38,8 +74,8 @@ _SKIPPED = {f"{W}{t}" for t in ("del", "moveFrom", "rPr", "pPr", "sdtPr", "sdtEn
                                "smartTagPr", "instrText", "delText", "delInstrText", "footnoteReference",
                                "endnoteReference", "commentReference", "annotationRef", "tblPr", "tblGrid",
                                "trPr", "tcPr", "tblPrEx")}
-_TEXT, _TAB, _BREAK = f"{W}t", f"{W}tab", (f"{W}br", f"{W}cr")
-_FIELD_CHAR, _VANISH = f"{W}fldChar", f"{W}vanish"
+_W_T, _W_TAB, _BREAK = _W_T, _W_TAB, (_W_BR, _W_CR)
+_W_FLDCHAR, _W_VANISH = _W_FLDCHAR, _W_VANISH
 #: Symbols inserted with Insert > Symbol (``w:sym``) from the symbol fonts, as the Unicode characters they
 #: draw: ticks, crosses and boxes are how people mark competencies in a tick matrix.
 SYMBOL_FONTS: dict[str, dict[int, str]] = {
@@ -75,16 +111,16 @@ def _symbol_font(run: etree._Element) -> dict[int, str] | None:
     fonts = run.find(f"{W}rPr/{W}rFonts")
     if fonts is None:
         return None
-    name = (fonts.get(f"{W}ascii") or fonts.get(f"{W}hAnsi") or "").strip().lower()
+    name = (fonts.get(_W_ASCII) or fonts.get(_W_HANSI) or "").strip().lower()
     return SYMBOL_FONTS.get(name)
 
 
 def _run_hidden(run: etree._Element) -> bool:
-    props = run.find(f"{W}rPr")
+    props = run.find(_W_RPR)
     if props is None:
         return False
-    vanish = props.find(_VANISH)
-    return vanish is not None and vanish.get(f"{W}val", "true") not in ("0", "false", "off")
+    vanish = props.find(_W_VANISH)
+    return vanish is not None and vanish.get(_W_VAL, "true") not in ("0", "false", "off")
 
 
 def _inline_text(element: etree._Element, fields: _FieldState, out: list[str]) -> None:
@@ -93,22 +129,22 @@ def _inline_text(element: etree._Element, fields: _FieldState, out: list[str]) -
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIPPED:
             continue
-        if tag == _TEXT:
+        if tag == _W_T:
             if not fields.hiding:
                 out.append(child.text or "")
-        elif tag == _TAB or tag == f"{W}ptab":
+        elif tag in (_W_TAB, _W_PTAB):
             if not fields.hiding:
                 out.append(" ")
         elif tag in _BREAK:
             if not fields.hiding:
                 out.append("\n")
-        elif tag == f"{W}noBreakHyphen":
+        elif tag == _W_NOBREAKHYPHEN:
             out.append("-")
-        elif tag == f"{W}sym":
+        elif tag == _W_SYM:
             out.append(symbol_text(child))
-        elif tag == _FIELD_CHAR:
-            fields.on(child.get(f"{W}fldCharType"))
-        elif tag == f"{W}r":
+        elif tag == _W_FLDCHAR:
+            fields.on(child.get(_W_FLDCHARTYPE))
+        elif tag == _W_R:
             if not _run_hidden(child):
                 symbols = _symbol_font(child)
                 if symbols is None:
@@ -119,13 +155,13 @@ def _inline_text(element: etree._Element, fields: _FieldState, out: list[str]) -
                     out.append("".join(symbols.get(ord(ch) & 0xFF, ch) if ord(ch) < 0xF100 else ch
                                        for ch in "".join(piece)))
             else:  # a hidden run can still open or close a field
-                for fc in child.iter(_FIELD_CHAR):
-                    fields.on(fc.get(f"{W}fldCharType"))
+                for fc in child.iter(_W_FLDCHAR):
+                    fields.on(fc.get(_W_FLDCHARTYPE))
         elif tag == f"{MC}AlternateContent":
             choice = child.find(f"{MC}Choice")
             if choice is not None:
                 _inline_text(choice, fields, out)
-        elif tag == f"{W}p":  # a paragraph inside a text box
+        elif tag == _W_P:  # a paragraph inside a text box
             _inline_text(child, fields, out)
             out.append("\n")
         elif tag in _TRANSPARENT or len(child):
@@ -139,9 +175,9 @@ def symbol_text(symbol: etree._Element) -> str:
         >>> symbol_text(etree.fromstring(f'<w:sym xmlns:w="{W_NS}" w:font="Wingdings" w:char="F0FC"/>'))
         '✓'
     """
-    font = (symbol.get(f"{W}font") or "").strip().lower()
+    font = (symbol.get(_W_FONT) or "").strip().lower()
     try:
-        code = int(symbol.get(f"{W}char") or "", 16)
+        code = int(symbol.get(_W_CHAR) or "", 16)
     except ValueError:
         return ""
     # symbol fonts are addressed in the private-use area F000-F0FF; the low byte is the glyph
@@ -149,6 +185,43 @@ def symbol_text(symbol: etree._Element) -> str:
     if font in SYMBOL_FONTS:
         return SYMBOL_FONTS[font].get(glyph, "")
     return chr(code) if code < 0xF000 else ""
+
+
+# What only the full walk reads right; a document with none of these is read by the fast path.
+_NEEDS_WALK = (
+    *(f"{W}{t}" for t in ("del", "moveFrom", "fldChar", "vanish", "sym", "instrText", "delText", "txbxContent",
+                          "specVanish")),
+    f"{MC}AlternateContent",
+)
+_FAST_TAGS = (_W_T, _W_TAB, _W_PTAB, _W_BR, _W_CR, _W_NOBREAKHYPHEN)
+
+
+def needs_full_walk(root: etree._Element) -> bool:
+    """Whether a part holds tracked deletions, fields, hidden text, symbols or text boxes.
+
+    Example:
+        >>> needs_full_walk(etree.fromstring(f'<w:p xmlns:w="{W_NS}"><w:r><w:t>Plain</w:t></w:r></w:p>'))
+        False
+    """
+    if next(root.iter(*_NEEDS_WALK), None) is not None:
+        return True
+    return any((f.get(_W_ASCII) or "").strip().lower() in SYMBOL_FONTS for f in root.iter(_W_RFONTS))
+
+
+def _fast_paragraph_text(paragraph: etree._Element) -> str:
+    # no deletions, fields, hidden runs or symbols in the part: every w:t is shown, in document order
+    out = []
+    for element in paragraph.iter(*_FAST_TAGS):
+        tag = element.tag
+        if tag == _W_T:
+            out.append(element.text or "")
+        elif tag in _BREAK:
+            out.append("\n")
+        elif tag == _W_NOBREAKHYPHEN:
+            out.append("-")
+        else:
+            out.append(" ")
+    return "".join(out)
 
 
 def paragraph_text(paragraph: etree._Element) -> str:
@@ -172,28 +245,31 @@ def _unwrap(element: etree._Element, wanted: str) -> Iterator[etree._Element]:
         tag = child.tag
         if tag == wanted:
             yield child
-        elif tag in (f"{W}sdt", f"{W}customXml"):
-            content = child.find(f"{W}sdtContent") if tag == f"{W}sdt" else child
+        elif tag in (_W_SDT, _W_CUSTOMXML):
+            content = child.find(_W_SDTCONTENT) if tag == _W_SDT else child
             if content is not None:
                 yield from _unwrap(content, wanted)
-        elif tag in (f"{W}ins", f"{W}moveTo"):
+        elif tag in (_W_INS, _W_MOVETO):
             yield from _unwrap(child, wanted)
 
 
-def _block_lines(container: etree._Element) -> list[str]:
+TextOf = Callable[[etree._Element], str]
+
+
+def _block_lines(container: etree._Element, text_of: TextOf = paragraph_text) -> list[str]:
     """Text of a cell or body: paragraphs as lines, nested tables' rows as lines (cells joined by a space)."""
     lines: list[str] = []
     for child in container:
         tag = child.tag
-        if tag == f"{W}p":
-            lines.append(paragraph_text(child))
-        elif tag == f"{W}tbl":
-            for row in _table_rows(child):
+        if tag == _W_P:
+            lines.append(text_of(child))
+        elif tag == _W_TBL:
+            for row in _table_rows(child, text_of):
                 lines.append(" ".join(text for text in row if text))
-        elif tag in (f"{W}sdt", f"{W}customXml"):
-            content = child.find(f"{W}sdtContent") if tag == f"{W}sdt" else child
+        elif tag in (_W_SDT, _W_CUSTOMXML):
+            content = child.find(_W_SDTCONTENT) if tag == _W_SDT else child
             if content is not None:
-                lines.extend(_block_lines(content))
+                lines.extend(_block_lines(content, text_of))
     return lines
 
 
@@ -206,48 +282,93 @@ def _int_attr(element: etree._Element | None, name: str, default: int) -> int:
         return default
 
 
-def _row_deleted(row: etree._Element) -> bool:
-    props = row.find(f"{W}trPr")
-    return props is not None and props.find(f"{W}del") is not None
-
-
-def _table_rows(table: etree._Element) -> list[list[str]]:
+def _table_rows(table: etree._Element, text_of: TextOf = paragraph_text) -> list[list[str]]:
     """A table's rows as a grid: spans leave ``""`` behind them, vertical-merge continuations are ``""``."""
     rows: list[list[str]] = []
-    for row in _unwrap(table, f"{W}tr"):
-        if _row_deleted(row):
-            continue
-        props = row.find(f"{W}trPr")
-        cells: list[str] = [""] * _int_attr(props.find(f"{W}gridBefore") if props is not None else None, "val", 0)
-        for cell in _unwrap(row, f"{W}tc"):
-            cell_props = cell.find(f"{W}tcPr")
-            span = max(1, _int_attr(cell_props.find(f"{W}gridSpan") if cell_props is not None else None, "val", 1))
-            merge = cell_props.find(f"{W}vMerge") if cell_props is not None else None
-            continued = merge is not None and merge.get(f"{W}val", "continue") == "continue"
-            text = "" if continued else clean_text("\n".join(_block_lines(cell)))
-            cells.append(text)
-            cells.extend([""] * (span - 1))
+    for row in _unwrap(table, _W_TR):
+        props = row.find(_W_TRPR)
+        if props is not None and props.find(_W_DEL) is not None:
+            continue  # a tracked-deleted row is not in the document once changes are accepted
+        cells: list[str] = [""] * _int_attr(props.find(_W_GRIDBEFORE), "val", 0) if props is not None else []
+        for cell in _unwrap(row, _W_TC):
+            span, continued = 1, False
+            cell_props = cell.find(_W_TCPR)
+            if cell_props is not None:
+                span = max(1, _int_attr(cell_props.find(_W_GRIDSPAN), "val", 1))
+                merge = cell_props.find(_W_VMERGE)
+                continued = merge is not None and merge.get(_W_VAL, "continue") == "continue"
+            cells.append("" if continued else clean_text("\n".join(_block_lines(cell, text_of))))
+            if span > 1:
+                cells.extend([""] * (span - 1))
         rows.append(cells)
     return rows
 
 
-def _body_blocks(container: etree._Element, tables: list[TableGrid], lines: list[str]) -> None:
+_FLAT_TABLE_TAGS = (_W_TR, _W_TC, _W_P, *_FAST_TAGS)
+
+
+def _flat_table_rows(table: etree._Element) -> list[list[str]]:
+    """``_table_rows`` for a part that needs no full walk and a table with no nested tables: one pass.
+
+    A log's tables hold hundreds of cells; visiting their elements in one C-level ``iter`` is several times
+    faster than walking each cell's children in Python.
+    """
+    rows: list[list[str]] = []
+    cells: list[str] = []
+    parts: list[str] | None = None  # the current cell's text; None inside a merge continuation
+    at = 0  # where the current cell's text goes: the first grid column of its span
+
+    for element in table.iter(*_FLAT_TABLE_TAGS):
+        tag = element.tag
+        if tag == _W_T:
+            if parts is not None:
+                parts.append(element.text or "")
+        elif tag == _W_P:
+            if parts:
+                parts.append("\n")
+        elif tag in (_W_TC, _W_TR):
+            if parts:
+                cells[at] = clean_text("".join(parts))
+            parts = None
+            if tag == _W_TR:
+                props = element.find(_W_TRPR)
+                cells = [""] * (_int_attr(props.find(_W_GRIDBEFORE), "val", 0) if props is not None else 0)
+                rows.append(cells)
+                continue
+            span, continued = 1, False
+            props = element.find(_W_TCPR)
+            if props is not None:
+                span = max(1, _int_attr(props.find(_W_GRIDSPAN), "val", 1))
+                merge = props.find(_W_VMERGE)
+                continued = merge is not None and merge.get(_W_VAL, "continue") == "continue"
+            at = len(cells)
+            cells.extend([""] * span)
+            parts = None if continued else []
+        elif parts is not None:
+            parts.append("\n" if tag in _BREAK else "-" if tag == _W_NOBREAKHYPHEN else " ")
+    if parts:
+        cells[at] = clean_text("".join(parts))
+    return rows
+
+
+def _body_blocks(container: etree._Element, tables: list[TableGrid], lines: list[str], text_of: TextOf) -> None:
     for child in container:
         tag = child.tag
-        if tag == f"{W}p":
-            text = clean_text(paragraph_text(child))
+        if tag == _W_P:
+            text = clean_text(text_of(child))
             if text:
                 lines.append(text)
-        elif tag == f"{W}tbl":
-            rows = _table_rows(child)
+        elif tag == _W_TBL:
+            flat = text_of is _fast_paragraph_text and not any(t is not child for t in child.iter(_W_TBL))
+            rows = _flat_table_rows(child) if flat else _table_rows(child, text_of)
             if rows:
                 tables.append(TableGrid(rows=tuple(tuple(r) for r in rows), where=f"table {len(tables) + 1}"))
-        elif tag in (f"{W}sdt", f"{W}customXml"):
-            content = child.find(f"{W}sdtContent") if tag == f"{W}sdt" else child
+        elif tag in (_W_SDT, _W_CUSTOMXML):
+            content = child.find(_W_SDTCONTENT) if tag == _W_SDT else child
             if content is not None:
-                _body_blocks(content, tables, lines)
-        elif tag in (f"{W}ins", f"{W}moveTo"):
-            _body_blocks(child, tables, lines)
+                _body_blocks(content, tables, lines, text_of)
+        elif tag in (_W_INS, _W_MOVETO):
+            _body_blocks(child, tables, lines, text_of)
 
 
 def _properties(package: SafeZip) -> dict[str, str]:
@@ -276,11 +397,12 @@ def read_docx(path: Path, settings: ReadSettings | None = None) -> RawLog:
         'Date'
     """
     with SafeZip(path, settings or ReadSettings()) as package:
-        body = package.read_xml(DOCUMENT).find(f"{W}body")
+        body = package.read_xml(DOCUMENT).find(_W_BODY)
         tables: list[TableGrid] = []
         lines: list[str] = []
         if body is not None:
-            _body_blocks(body, tables, lines)
+            text_of = paragraph_text if needs_full_walk(body) else _fast_paragraph_text
+            _body_blocks(body, tables, lines, text_of)
         footer_lines: list[str] = []
         for name in sorted(n for n in package.names() if n.startswith("word/footer") and n.endswith(".xml")):
             footer_lines.extend(_block_lines(package.read_xml(name)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -104,12 +105,14 @@ _FOOTER_IDENTITY = re.compile(
     r"sglogs log (?P<log_id>\S+) \| staff (?P<staff_id>.+?) \| framework (?P<framework>\S+) \| "
     r"level (?P<level>\S+) \| (?P<start>\d{4}-\d{2}-\d{2}) to (?P<end>\d{4}-\d{2}-\d{2})"
 )
+# LibreOffice's PDF export writes the keywords back separated by commas instead of semicolons
 _KEYWORD_IDENTITY = re.compile(
-    r"log_id=(?P<log_id>[^;]+); staff_id=(?P<staff_id>[^;]+); framework=(?P<framework>[^;]+); "
-    r"level=(?P<level>[^;]+); period=(?P<start>\d{4}-\d{2}-\d{2})/(?P<end>\d{4}-\d{2}-\d{2})"
+    r"log_id=(?P<log_id>[^;,]+)[;,] ?staff_id=(?P<staff_id>[^;,]+)[;,] ?framework=(?P<framework>[^;,]+)[;,] ?"
+    r"level=(?P<level>[^;,]+)[;,] ?period=(?P<start>\d{4}-\d{2}-\d{2})/(?P<end>\d{4}-\d{2}-\d{2})"
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_header(text: str) -> str:
     """Lower case, "&" as "and", punctuation as spaces, spaces folded: how headers and labels are compared.
 
@@ -121,6 +124,7 @@ def normalise_header(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
+@functools.lru_cache(maxsize=4096)
 def evidence_field(header: str) -> str | None:
     """Which evidence field a header names ("When" -> date), or ``None``.
 
@@ -241,8 +245,6 @@ def _looks_like_header(row: Sequence[str]) -> bool:
 
 
 def _evidence_header(row: Sequence[str]) -> _Evidence | None:
-    if not _looks_like_header(row):
-        return None
     columns: dict[int, str] = {}
     matrix: dict[int, str] = {}
     last_field: str | None = None
@@ -329,17 +331,19 @@ def _scan_table(table: TableGrid, found: _Found) -> None:
         cells = [c for c in row if c]
         if evidence is not None and region == "evidence" and tuple(row) == evidence.header:
             continue  # a header row repeated inside the table (or on a new page) is not a row of evidence
-        header = _evidence_header(row) if cells else None
+        # only a row of short labels can be a header: most rows are data and skip the header checks
+        header_like = bool(cells) and _looks_like_header(row)
+        header = _evidence_header(row) if header_like else None
         if header is not None:
             if evidence is not None and region == "evidence" and _same_fields(header, evidence):
                 continue
             region, evidence = "evidence", header
             continue
-        competency_cols = _competency_header(row) if cells else None
+        competency_cols = _competency_header(row) if header_like else None
         if competency_cols is not None:
             region, comp_cols = "competencies", competency_cols
             continue
-        step = _next_steps_header(row) if cells else None
+        step = _next_steps_header(row) if header_like else None
         if step is not None:
             region, step_col = "next_steps", step
             continue

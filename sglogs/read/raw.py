@@ -82,5 +82,7 @@ def clean_text(text: str) -> str:
         >>> clean_text("  Went to\\t a  course \\n\\n and  learned ")
         'Went to a course\\nand learned'
     """
+    if "\n" not in text:  # most cells hold one line
+        return " ".join(text.split())
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)

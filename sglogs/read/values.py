@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -596,7 +597,7 @@ def parse_competency_refs(value: object, known_ids: Sequence[str] = ()) -> Parse
     """
     if value is None:
         return _NO_REFS
-    known = _KnownIds(known_ids)
+    known = _known_ids(tuple(str(i) for i in known_ids))
     if isinstance(value, bool):
         text = _number_text(value)
         return ParsedRefs(warning=f"competencies {_quote(text)} has no competency ids; {_REFS_ADVICE}")
@@ -650,6 +651,12 @@ class _KnownIds:
         if prefix in _COMPETENCY_PREFIXES:
             return num
         return prefix.upper() + num if len(prefix) == 1 else None
+
+
+@functools.lru_cache(maxsize=64)
+def _known_ids(ids: tuple[str, ...]) -> _KnownIds:
+    # every row of a log is read against the same ids: build their lookups once per log, not per row
+    return _KnownIds(ids)
 
 
 @dataclass(frozen=True, slots=True)
