@@ -15,8 +15,10 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .config import load_settings
@@ -44,9 +46,10 @@ frameworks_app = typer.Typer(help="List, show, validate, import and export compe
                              no_args_is_help=True)
 app.add_typer(frameworks_app, name="frameworks")
 
-out = Console(highlight=False, soft_wrap=True)
+# markup only where a call asks for it: data printed here (names, evidence) may contain "[" and "]"
+out = Console(highlight=False, soft_wrap=True, markup=False)
 # messages are never wrapped: a path or a sentence broken over lines is harder to copy into an e-mail to IT
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 _state = {"debug": False}
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,7 +64,7 @@ def _user_errors(func: F) -> F:
         except SglogsError as exc:
             if _state["debug"]:
                 raise
-            err.print(f"[bold red]Error:[/] {exc.message}", markup=True, highlight=False)
+            err.print(f"[bold red]Error:[/] {escape(exc.message)}", markup=True)
             raise typer.Exit(int(exc.exit_code)) from None
 
     return wrapper  # type: ignore[return-value]
@@ -143,8 +146,9 @@ def generate(
     if report.skipped:
         err.print(f"{report.skipped} logs already existed and were kept (use --force to regenerate them).")
     if report.rejected:
-        err.print(f"[bold yellow]{len(report.rejected)} roster rows were rejected[/]; see {report.errors_file}, "
-                  "fix those rows and run again (existing logs are kept).")
+        err.print(f"[bold yellow]{len(report.rejected)} roster rows were rejected[/]; see "
+                  f"{escape(str(report.errors_file))}, fix those rows and run again (existing logs are kept).",
+                  markup=True)
         raise typer.Exit(int(ExitCode.FINDINGS))
 
 
@@ -173,7 +177,7 @@ def read(
 def _print_log_summary(log: Any) -> None:
     staff = log.staff
     who = " ".join(p for p in (staff.name, f"({staff.id})" if staff.id else None) if p) or "unknown person"
-    out.print(f"[bold]{who}[/]", markup=True)
+    out.print(Text(who, style="bold"))
     period = log.period
     span = f"{period.start} to {period.end}" if period.start and period.end else "period not stated"
     fw = f"{log.framework} level {log.level}" if log.framework else "framework not stated"
@@ -188,8 +192,10 @@ def _print_log_summary(log: Any) -> None:
             if entry.date and entry.date_precision.value == "month":
                 date = f"{entry.date:%Y-%m}"
             activity = (entry.activity or "-").replace("\n", " ")
-            table.add_row(str(entry.row), date, activity[:50], (entry.type or "-")[:24],
-                          "-" if entry.hours is None else f"{entry.hours:g}", ", ".join(entry.competencies) or "-")
+            # Text(): what people typed is shown as typed, never read as Rich markup
+            table.add_row(str(entry.row), date, Text(activity[:50]), Text((entry.type or "-")[:24]),
+                          "-" if entry.hours is None else f"{entry.hours:g}",
+                          Text(", ".join(entry.competencies) or "-"))
         out.print(table)
     if log.warnings:
         out.print(f"[bold yellow]{len(log.warnings)} things could not be read as written:[/]", markup=True)
@@ -239,7 +245,7 @@ def frameworks_show(
     if framework_id not in frameworks:
         raise UsageError(f"There is no framework '{framework_id}'; choose one of: {', '.join(frameworks)}.")
     fw = frameworks[framework_id]
-    out.print(f"[bold]{fw.title}[/] ({fw.id})", markup=True)
+    out.print(f"[bold]{escape(fw.title)}[/] ({fw.id})", markup=True)
     if fw.publisher:
         out.print(fw.publisher)
     if level is not None:
@@ -250,15 +256,15 @@ def frameworks_show(
             raise UsageError(f"{fw.id} has no level '{level}'; choose one of: {known}.") from None
         for c in comps:
             origin = f" [dim](from {c.level_name})[/]" if c.inherited else ""
-            out.print(f"  {c.id:>6}  {c.competency.text}{origin}", markup=True)
+            out.print(f"  {c.id:>6}  {escape(c.competency.text)}{origin}", markup=True)
         return
     for lv in fw.levels:
         heading = f"{lv.name}" + (f" – {lv.title}" if lv.title else "")
-        out.print(f"\n[bold]{heading}[/]", markup=True)
+        out.print(f"\n[bold]{escape(heading)}[/]", markup=True)
         if lv.includes:
-            out.print(f"  includes: {', '.join(lv.includes)}  [dim]({lv.includes_text})[/]", markup=True)
+            out.print(f"  includes: {', '.join(lv.includes)}  [dim]({escape(lv.includes_text)})[/]", markup=True)
         for c in lv.competencies:
-            out.print(f"  {c.id:>6}  {c.text}  [dim][{c.kind.value}][/]", markup=True)
+            out.print(f"  {c.id:>6}  {escape(c.text)}  [dim]\\[{c.kind.value}][/]", markup=True)
 
 
 @frameworks_app.command("validate")

@@ -273,11 +273,16 @@ def _block_lines(container: etree._Element, text_of: TextOf = paragraph_text) ->
     return lines
 
 
+#: Word tables have at most 63 columns; a larger span or offset in a file is damage or an attack on memory.
+MAX_GRID_COLUMNS = 64
+
+
 def _int_attr(element: etree._Element | None, name: str, default: int) -> int:
+    """A grid count (span, columns before a row) kept between 0 and ``MAX_GRID_COLUMNS``."""
     if element is None:
         return default
     try:
-        return int(element.get(f"{W}{name}", default))
+        return min(max(int(element.get(f"{W}{name}", default)), 0), MAX_GRID_COLUMNS)
     except ValueError:
         return default
 

@@ -406,7 +406,9 @@ def _status(text: str) -> tuple[CompetencyStatus, str | None]:
 def _entries(found: _Found, known_ids: Sequence[str]) -> tuple[list[EvidenceEntry], list[str]]:
     entries: list[EvidenceEntry] = []
     warnings: list[str] = []
-    for number, (label, row, evidence) in enumerate(found.evidence_rows, start=1):
+    for number, (where, row, evidence) in enumerate(found.evidence_rows, start=1):
+        # the row number of the JSON first, then where a person finds it in the file
+        label = f"evidence row {number} ({where})"
         values: dict[str, list[str]] = {}
         unread: list[str] = []
         ticked: list[str] = []

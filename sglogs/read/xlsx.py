@@ -172,7 +172,11 @@ def _sheet_grid(root: etree._Element, ctx: _SheetContext, name: str) -> TableGri
                 break
     if not by_row:
         return None
-    numbers = range(1, max(by_row) + 1)
+    last = max(by_row)
+    if last > MAX_SHEET_ROWS:  # a cell far down the sheet must not make a grid of a million empty rows
+        ctx.warnings.append(f"{where} has text below row {MAX_SHEET_ROWS}, which was not read")
+        last = MAX_SHEET_ROWS
+    numbers = range(1, last + 1)
     rows = tuple(tuple(by_row.get(n, {}).get(c, "") for c in range(width)) for n in numbers)
     return TableGrid(rows=rows, where=where, row_labels=tuple(f"{where}, row {n}" for n in numbers))
 
