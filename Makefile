@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_OUT := outbox
 
-.PHONY: demo test install lint bench templates libreoffice clean
+.PHONY: demo test install lint bench templates examples libreoffice clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,17 @@ demo: install
 	@$(PY) -m sglogs generate examples/roster-with-mistakes.csv --out $(DEMO_OUT)/logs-from-mistakes \
 	  --start 01/01/2026 || echo "(exit code $$?: rows were rejected, as this roster intends)"
 	@echo
-	@echo "Done. Open the logs in $(DEMO_OUT)/logs/<setting>/ (Word .docx and Excel .xlsx, one pair per person)"
-	@echo "and the rejected rows in $(DEMO_OUT)/logs-from-mistakes/roster-errors.csv."
+	@echo "== Reading completed logs back (Word, Excel, the PDF saved from Word, and an older in-house layout)"
+	@mkdir -p $(DEMO_OUT)/read
+	@for f in examples/completed/*; do \
+	  echo "-- $$f"; $(PY) -m sglogs read "$$f" || exit 1; \
+	  $(PY) -m sglogs read "$$f" --json > "$(DEMO_OUT)/read/$$(basename "$$f").json" || exit 1; \
+	done
+	@echo
+	@echo "Done. Open:"
+	@echo "  $(DEMO_OUT)/logs/<setting>/          generated logs (Word .docx and Excel .xlsx, one pair per person)"
+	@echo "  $(DEMO_OUT)/logs-from-mistakes/roster-errors.csv   the rejected roster rows and why"
+	@echo "  examples/completed/                  completed logs, and $(DEMO_OUT)/read/*.json what sglogs read from them"
 
 test: install libreoffice
 	$(PY) -m ruff check sglogs tests tools bench
@@ -44,11 +53,17 @@ lint: install
 
 bench: install
 	$(PY) bench/bench_generate.py
+	$(PY) bench/bench_read.py
 
 # Rebuild the shipped templates after changing their layout (the .docx/.xlsx are committed).
 templates: install
 	$(PY) tools/build_log_docx.py
 	$(PY) tools/build_log_xlsx.py
+
+# Rebuild the bundled demo data (fictional roster and completed logs).
+examples: install
+	$(PY) tools/build_demo_roster.py
+	$(PY) tools/build_demo_completed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache sglogs.egg-info

@@ -303,12 +303,25 @@ def _next_steps_header(row: Sequence[str]) -> int | None:
     return index
 
 
+#: Hints sglogs' own templates print under a label; a PDF puts them on the label's line.
+LABEL_HINTS = ("all competencies met or not yet met see next steps",)
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_key(cell: str) -> str | None:
+    """The field a label cell names, ignoring a hint printed with it ("Outcome" then "All competencies met,
+    or not yet met"): on its next line in Word and Excel, on the same line once printed to PDF."""
+    key = normalise_header(cell.split("\n")[0])
+    for hint in LABEL_HINTS:
+        key = key.removesuffix(" " + hint)
+    return LABELS.get(key)
+
+
 def _label_value(row: Sequence[str]) -> tuple[str, str] | None:
     cells = [c for c in row if c]
     if not cells or len(cells) > 3:
         return None
-    # a label may carry a hint on its next line ("Outcome" / "All competencies met, or not yet met")
-    key = LABELS.get(normalise_header(cells[0].split("\n")[0]))
+    key = _label_key(cells[0])
     if key is None:
         return None
     return key, (cells[1] if len(cells) > 1 else "")
