@@ -76,6 +76,37 @@ class ReadSettings(BaseModel):
         return self.max_file_mb * 1024 * 1024
 
 
+class CheckSettings(BaseModel):
+    """Thresholds of the checks run on a log before sign-off (see ``defaults.toml`` for what each means).
+
+    Example:
+        >>> CheckSettings().min_activity_types
+        3
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_entries: int = Field(default=1, ge=0)
+    min_activity_types: int = Field(default=3, ge=1)
+    max_type_share: float = Field(default=0.6, gt=0, le=1)
+    bunching_days: int = Field(default=31, ge=1)
+    max_bunched_share: float = Field(default=0.5, gt=0, le=1)
+    min_entries_for_pattern_checks: int = Field(default=4, ge=1)
+    min_reflection_words: int = Field(default=15, ge=1)
+    repeated_reflection_similarity: float = Field(default=0.9, gt=0, le=1)
+    online_types: tuple[str, ...] = ("e-learning", "elearning", "online", "webinar", "video", "virtual")
+    application_words: tuple[str, ...] = (
+        "applied", "apply", "applying", "practice", "since then", "i now", "i have", "i will", "changed",
+        "used", "using", "put into", "in my role", "at work", "with families", "with children",
+    )
+    formal_types: tuple[str, ...] = (
+        "face-to-face training", "multi-agency training", "e-learning", "webinar or video conference",
+        "conference or learning event", "training", "course",
+    )
+    #: Minimum hours per framework and level, e.g. {"london" = {"3" = 8}}; empty means no minimum.
+    min_hours: dict[str, dict[str, float]] = Field(default_factory=dict)
+
+
 class OutputSettings(BaseModel):
     """Permissions of files sglogs writes (octal strings, e.g. ``"0600"``).
 
@@ -130,6 +161,7 @@ class Settings(BaseSettings):
     outbox: Path = Path("outbox")
     generate: GenerateSettings
     read: ReadSettings = ReadSettings()
+    checks: CheckSettings = CheckSettings()
     output: OutputSettings = OutputSettings()
 
     @classmethod

@@ -472,3 +472,79 @@ class ParsedLog(BaseModel):
     next_steps: tuple[str, ...] = ()
     signoff: SignOff = SignOff()
     warnings: tuple[str, ...] = ()
+
+
+# ----------------------------------------------------------------------------------- checks and review
+
+
+class Severity(StrEnum):
+    """How much a finding matters: an error blocks sign-off, a warning is advice.
+
+    Example:
+        >>> Severity("error").blocks_signoff
+        True
+    """
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def blocks_signoff(self) -> bool:
+        """Whether a finding of this severity stops a log being signed off."""
+        return self is Severity.ERROR
+
+
+class Finding(BaseModel):
+    """One thing a check found in a log, with a stable code and a plain-English message saying what to do.
+
+    ``row`` is the evidence row (``EvidenceEntry.row``) it concerns, ``None`` when it is about the whole log;
+    ``competency`` the competency id it concerns, if any.
+
+    Example:
+        >>> Finding(code="DATE_MISSING", severity=Severity.ERROR, row=3,
+        ...     message="Evidence row 3 has no date; add the date of the learning.").severity.blocks_signoff
+        True
+    """
+
+    model_config = _FROZEN
+
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    severity: Severity
+    message: str = Field(min_length=1)
+    row: int | None = None
+    competency: str | None = None
+
+
+class RagStatus(StrEnum):
+    """Red / amber / green status of an action-plan item.
+
+    Example:
+        >>> RagStatus.RED.value
+        'red'
+    """
+
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+
+
+class ActionItem(BaseModel):
+    """One line of the setting's development action plan ("annex 1"), prefilled at review.
+
+    Example:
+        >>> ActionItem(reference="NS001-1", action="Complete Prevent training", competency="4.3").rag
+        <RagStatus.RED: 'red'>
+    """
+
+    model_config = _FROZEN
+
+    reference: str
+    action: str
+    competency: str | None = None
+    owner: str | None = None
+    resources: str | None = None
+    target_date: dt.date | None = None
+    success_criteria: str | None = None
+    rag: RagStatus = RagStatus.RED
+    review_date: dt.date | None = None
+    progress: str | None = None
