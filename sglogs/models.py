@@ -365,6 +365,7 @@ class StaffInfo(BaseModel):
     name: str | None = None
     role: str | None = None
     organisation: str | None = None
+    designated_lead: bool | None = Field(default=None, description="Designated or named lead, as the cover says.")
 
 
 class Period(BaseModel):

@@ -89,6 +89,7 @@ LABELS: dict[str, str] = {
     "framework": "framework", "level": "level", "stage": "level",
     "log period": "period", "period": "period",
     "log id": "log_id",
+    "designated or named lead": "designated_lead", "designated lead": "designated_lead", "dsl": "designated_lead",
     "manager name": "signoff_manager", "reviewed by": "signoff_manager",
     "date of review": "signoff_date", "review date": "signoff_date",
     "outcome": "signoff_outcome",
@@ -484,6 +485,15 @@ def _entry(number: int, label: str, values: dict[str, list[str]], ticked: list[s
 # --------------------------------------------------------------------------------------------- assembly
 
 
+def _yes_no(text: str) -> bool | None:
+    key = normalise_header(text)
+    if key in ("yes", "y", "true"):
+        return True
+    if key in ("no", "n", "false"):
+        return False
+    return None
+
+
 def _period_from_text(text: str) -> Period:
     parts = re.split(r"\s+(?:to|until|-|–)\s+", text.split("(")[0].strip(), maxsplit=1)
     if len(parts) != 2:
@@ -549,6 +559,7 @@ def assemble(raw: RawLog, source: SourceFile, frameworks: dict[str, Framework] |
             name=labels.get("name") or None,
             role=labels.get("role") or None,
             organisation=labels.get("setting") or None,
+            designated_lead=_yes_no(labels.get("designated_lead", "")),
         ),
         framework=framework_id,
         level=level,

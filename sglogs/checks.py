@@ -1,0 +1,470 @@
+"""Checks a read log against what the frameworks ask of evidence: dated, in period, varied, personal, covering
+every competency, applied to practice, ending in CPD next steps.
+
+Each check is a small named function ``(ctx) -> list[Finding]`` listed in ``CHECKS``; thresholds come from
+``CheckSettings`` (``[checks]`` in sglogs.toml) and wording and severity from ``sglogs/findings.toml``. Checks
+know nothing of files: they take a ``ParsedLog``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import difflib
+import functools
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import CheckSettings
+from .errors import ConfigError
+from .frameworks import required_competencies
+from .models import DatePrecision, EvidenceEntry, Finding, Framework, ParsedLog, Severity
+
+FINDINGS_FILE = Path(__file__).with_name("findings.toml")
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Everything the checks look at for one log.
+
+    ``required`` are the competency ids the person must evidence (``None`` when unknown: the log lists none and
+    its framework or level is unknown); ``last_formal_training`` comes from earlier logs where sglogs knows
+    them; ``copied`` maps an evidence row to the person whose log in the same batch has the same reflection.
+
+    Example:
+        >>> ctx = CheckContext(log=log, required=("1.1",), settings=CheckSettings(),
+        ...     today=dt.date(2026, 12, 1))  # doctest: +SKIP
+    """
+
+    log: ParsedLog
+    required: tuple[str, ...] | None
+    settings: CheckSettings
+    today: dt.date
+    framework: Framework | None = None
+    level_name: str = ""
+    refresher_years: int | None = None
+    last_formal_training: dt.date | None = None
+    copied: Mapping[int, str] = field(default_factory=dict)
+
+
+Check = Callable[[CheckContext], list[Finding]]
+
+
+@functools.cache
+def _wording() -> dict[str, dict[str, str]]:
+    try:
+        data = tomllib.loads(FINDINGS_FILE.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{FINDINGS_FILE} cannot be read ({exc}); restore it from git.") from exc
+    return data
+
+
+def finding(code: str, *, row: int | None = None, competency: str | None = None, **values: object) -> Finding:
+    """A finding with the wording and severity ``findings.toml`` gives ``code``.
+
+    Example:
+        >>> finding("DATE_MISSING", row=3).message
+        'Evidence row 3 has no date; add the date of the learning so it can be revisited and its relevance reviewed.'
+    """
+    entry = _wording().get(code)
+    if entry is None:
+        raise ConfigError(f"{FINDINGS_FILE} has no wording for finding {code}; add a [{code}] table.")
+    try:
+        message = entry["message"].format(row=row, competency=competency, **values)
+        severity = Severity(entry["severity"])
+    except (KeyError, ValueError, IndexError) as exc:
+        raise ConfigError(f"{FINDINGS_FILE}: [{code}] is malformed ({exc}); check its message and severity.") from exc
+    return Finding(code=code, severity=severity, message=message, row=row, competency=competency)
+
+
+def _uk(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _words(text: str | None) -> int:
+    return len((text or "").split())
+
+
+def _normalised(text: str | None) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", (text or "").lower()).split())
+
+
+# ---------------------------------------------------------------------------------------------- the checks
+
+
+def check_has_evidence(ctx: CheckContext) -> list[Finding]:
+    """No entries at all (or fewer than ``min_entries``)."""
+    return [finding("NO_EVIDENCE")] if len(ctx.log.entries) < max(1, ctx.settings.min_entries) else []
+
+
+def check_dates(ctx: CheckContext) -> list[Finding]:
+    """Every entry dated, not in the future, within the log period, to the day."""
+    out: list[Finding] = []
+    period = ctx.log.period
+    for entry in ctx.log.entries:
+        if entry.date is None:
+            out.append(finding("DATE_MISSING", row=entry.row))
+            continue
+        shown = f"{entry.date:%B %Y}" if entry.date_precision is DatePrecision.MONTH else _uk(entry.date)
+        if entry.date > ctx.today:
+            out.append(finding("DATE_FUTURE", row=entry.row, date=shown))
+        elif period.end and entry.date > period.end:
+            out.append(finding("DATE_AFTER_PERIOD", row=entry.row, date=shown, end=_uk(period.end)))
+        month_start = period.start.replace(day=1) if period.start else None
+        if period.start and entry.date < period.start and not (
+            entry.date_precision is DatePrecision.MONTH and entry.date == month_start
+        ):
+            out.append(finding("DATE_BEFORE_PERIOD", row=entry.row, date=shown, start=_uk(period.start),
+                               end=_uk(period.end) if period.end else "?"))
+        if entry.date_precision is DatePrecision.MONTH:
+            out.append(finding("DATE_MONTH_ONLY", row=entry.row, date=shown))
+    return out
+
+
+def check_coverage(ctx: CheckContext) -> list[Finding]:
+    """Every required competency has evidence; evidence names only competencies in the log."""
+    if ctx.required is None:
+        return []
+    evidenced = {cid for entry in ctx.log.entries for cid in entry.competencies}
+    texts = {c.id: c.text for c in ctx.log.competencies}
+    if ctx.framework is not None:
+        for cid in ctx.required:
+            if not texts.get(cid):
+                with contextlib.suppress(KeyError):
+                    texts[cid] = ctx.framework.competency(cid).text
+    out = [finding("COMPETENCY_UNCOVERED", competency=cid, text=texts.get(cid, ""))
+           for cid in ctx.required if cid not in evidenced]
+    known = set(ctx.required)
+    for entry in ctx.log.entries:
+        for cid in entry.competencies:
+            if cid not in known:
+                out.append(finding("COMPETENCY_NOT_IN_LOG", row=entry.row, competency=cid))
+    return out
+
+
+def _type_key(entry: EvidenceEntry) -> str | None:
+    return _normalised(entry.type) or None
+
+
+def check_variety(ctx: CheckContext) -> list[Finding]:
+    """Enough different types of learning, and no one type dominating."""
+    entries = ctx.log.entries
+    if len(entries) < ctx.settings.min_entries_for_pattern_checks:
+        return []
+    counts = Counter(key for e in entries if (key := _type_key(e)))
+    out: list[Finding] = []
+    if counts and len(counts) < ctx.settings.min_activity_types:
+        names = {_type_key(e): e.type for e in entries if e.type}
+        out.append(finding("VARIETY_FEW_TYPES", count=len(counts), minimum=ctx.settings.min_activity_types,
+                           types=", ".join(str(names[k]) for k in counts)))
+    if counts:
+        key, top = counts.most_common(1)[0]
+        share = top / len(entries)
+        if (share > ctx.settings.max_type_share and len(counts) > 1) or (len(counts) == 1 and len(entries) > 1):
+            name = next(e.type for e in entries if _type_key(e) == key)
+            out.append(finding("VARIETY_ONE_TYPE", share=f"{share:.0%}", type=name))
+    return out
+
+
+def check_bunching(ctx: CheckContext) -> list[Finding]:
+    """Most of the evidence recorded within a short window (e.g. the month before review)."""
+    dates = sorted(e.date for e in ctx.log.entries if e.date is not None)
+    if len(dates) < ctx.settings.min_entries_for_pattern_checks:
+        return []
+    window = dt.timedelta(days=ctx.settings.bunching_days)
+    best, best_start = 0, 0
+    end = 0
+    for start in range(len(dates)):
+        while end < len(dates) and dates[end] - dates[start] <= window:
+            end += 1
+        if end - start > best:
+            best, best_start = end - start, start
+    share = best / len(dates)
+    if share <= ctx.settings.max_bunched_share:
+        return []
+    return [finding("EVIDENCE_BUNCHED", share=f"{share:.0%}", days=ctx.settings.bunching_days,
+                    start=_uk(dates[best_start]), end=_uk(dates[best_start + best - 1]))]
+
+
+def check_reflections(ctx: CheckContext) -> list[Finding]:
+    """Each entry has a reflection, long enough, and not copied from another row or another person."""
+    out: list[Finding] = []
+    seen: list[tuple[int, str]] = []
+    for entry in ctx.log.entries:
+        if not (entry.reflection or "").strip():
+            out.append(finding("REFLECTION_MISSING", row=entry.row))
+            continue
+        words = _words(entry.reflection)
+        if words < ctx.settings.min_reflection_words:
+            out.append(finding("REFLECTION_SHORT", row=entry.row, count=words))
+        text = _normalised(entry.reflection)
+        for other_row, other in seen:
+            if _similar(text, other, ctx.settings.repeated_reflection_similarity):
+                out.append(finding("REFLECTION_REPEATED", row=entry.row, other=other_row))
+                break
+        seen.append((entry.row, text))
+        if entry.row in ctx.copied:
+            out.append(finding("REFLECTION_COPIED", row=entry.row, other=ctx.copied[entry.row]))
+    return out
+
+
+def _similar(a: str, b: str, threshold: float) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 20:  # short texts ("Attended.") are caught as too short, not as copies
+        return False
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold
+
+
+def check_online_applied(ctx: CheckContext) -> list[Finding]:
+    """Online learning says how it was applied to practice (the LLR Q-card question)."""
+    online = tuple(t.lower() for t in ctx.settings.online_types)
+    applied = tuple(w.lower() for w in ctx.settings.application_words)
+    out: list[Finding] = []
+    for entry in ctx.log.entries:
+        kind = (entry.type or "").lower()
+        if not kind or not any(word in kind for word in online):
+            continue
+        reflection = f" {(entry.reflection or '').lower()} "
+        if not any(word in reflection for word in applied):
+            out.append(finding("ONLINE_NOT_APPLIED", row=entry.row, type=entry.type))
+    return out
+
+
+def check_next_steps(ctx: CheckContext) -> list[Finding]:
+    """CPD next steps are identified (in the next-steps table or the evidence's next-steps column)."""
+    if ctx.log.next_steps or any(e.next_steps for e in ctx.log.entries):
+        return []
+    return [finding("NEXT_STEPS_MISSING")]
+
+
+def check_signoff(ctx: CheckContext) -> list[Finding]:
+    """The manager has signed the review (name and date)."""
+    signoff = ctx.log.signoff
+    return [] if signoff.manager and signoff.date else [finding("SIGNOFF_MISSING")]
+
+
+def check_hours(ctx: CheckContext) -> list[Finding]:
+    """Total hours at least the organisation's minimum for the framework and level, where one is set."""
+    minimums = ctx.settings.min_hours.get(ctx.log.framework or "", {})
+    minimum = minimums.get(ctx.log.level or "")
+    if minimum is None:
+        return []
+    total = sum(e.hours or 0 for e in ctx.log.entries)
+    if total >= minimum:
+        return []
+    return [finding("HOURS_BELOW_MINIMUM", hours=f"{total:g}", minimum=f"{minimum:g}",
+                    level=ctx.level_name or f"level {ctx.log.level}")]
+
+
+def _is_formal(entry: EvidenceEntry, formal: Sequence[str]) -> bool:
+    kind = _normalised(entry.type)
+    return bool(kind) and any(_normalised(f) in kind or kind in _normalised(f) for f in formal)
+
+
+def check_refresher(ctx: CheckContext) -> list[Finding]:
+    """Formal training within the refresher period (3 years, 2 for designated/named leads)."""
+    if ctx.refresher_years is None:
+        return []
+    dates = [e.date for e in ctx.log.entries if e.date and _is_formal(e, ctx.settings.formal_types)]
+    if ctx.last_formal_training:
+        dates.append(ctx.last_formal_training)
+    if not dates:
+        return [finding("REFRESHER_UNKNOWN", years=ctx.refresher_years)]
+    last = max(dates)
+    due = _add_years(last, ctx.refresher_years)
+    if due < ctx.today:
+        return [finding("REFRESHER_OVERDUE", last=_uk(last), years=ctx.refresher_years)]
+    return []
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+# A child's personal data in evidence: NHS numbers, dates of birth, named children, addresses.
+_NHS_NUMBER = re.compile(r"\b(\d{3})[ -]?(\d{3})[ -]?(\d{4})\b")
+_DATE_OF_BIRTH = re.compile(r"\b(?:d\.?\s?o\.?\s?b\.?|date of birth|born on|born)\b[:\s]*\d", re.IGNORECASE)
+_NAMED_CHILD = re.compile(r"\b(?:child|boy|girl|baby|toddler|pupil|young person|son|daughter)\s+(?:called|named)\s+"
+                          r"[A-Z][a-z]+", re.IGNORECASE)
+_NAME_AND_AGE = re.compile(r"\b[A-Z][a-z]{2,}\s*\((?:aged?\s*)?\d{1,2}(?:\s*(?:yrs?|years?|months?))?\)")
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+_STREET = re.compile(r"\b\d{1,4}\s+[A-Z][a-z]+\s+(?:Road|Street|Avenue|Close|Lane|Drive|Way|Crescent|Gardens|Court)\b")
+
+
+def _nhs_checksum_ok(digits: str) -> bool:
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def child_data_in(text: str) -> str | None:
+    """What in ``text`` looks like a child's personal data, or ``None``.
+
+    Example:
+        >>> child_data_in("Discussed a boy called Jamie, DOB 03/04/2019")
+        'a date of birth'
+        >>> child_data_in("Completed the neglect module") is None
+        True
+    """
+    if _DATE_OF_BIRTH.search(text):
+        return "a date of birth"
+    for match in _NHS_NUMBER.finditer(text):
+        if _nhs_checksum_ok("".join(match.groups())):
+            return "what looks like an NHS number"
+    if _NAMED_CHILD.search(text) or _NAME_AND_AGE.search(text):
+        return "a child's name"
+    if _STREET.search(text) or _POSTCODE.search(text):
+        return "an address"
+    return None
+
+
+def check_child_data(ctx: CheckContext) -> list[Finding]:
+    """Free text that looks like a child's personal data (name with DOB, NHS number, address)."""
+    out: list[Finding] = []
+    for entry in ctx.log.entries:
+        text = " ".join(filter(None, (entry.activity, entry.reflection, entry.next_steps)))
+        what = child_data_in(text)
+        if what:
+            out.append(finding("CHILD_DATA", row=entry.row, what=what))
+    return out
+
+
+_ROW_WARNING = re.compile(r"^evidence row (\d+) \(")
+
+
+def check_read_warnings(ctx: CheckContext) -> list[Finding]:
+    """Values the reader could not understand, so the person can correct them.
+
+    A month-only date is already ``DATE_MONTH_ONLY``; its reader warning is not repeated.
+    """
+    month_rows = {e.row for e in ctx.log.entries if e.date_precision is DatePrecision.MONTH}
+    out: list[Finding] = []
+    for warning in ctx.log.warnings:
+        match = _ROW_WARNING.match(warning)
+        if match is None:
+            continue
+        row = int(match.group(1))
+        if row in month_rows and " date '" in warning:
+            continue
+        out.append(finding("VALUE_UNCLEAR", row=row, text=warning.rstrip(".")))
+    return out
+
+
+#: The checks, in the order their findings are reported.
+CHECKS: tuple[Check, ...] = (
+    check_has_evidence,
+    check_dates,
+    check_coverage,
+    check_reflections,
+    check_online_applied,
+    check_variety,
+    check_bunching,
+    check_hours,
+    check_refresher,
+    check_next_steps,
+    check_signoff,
+    check_child_data,
+    check_read_warnings,
+)
+
+
+def required_ids(log: ParsedLog, framework: Framework | None) -> tuple[str, ...] | None:
+    """The competency ids a log must evidence: those it lists, else those its framework and level give.
+
+    Example:
+        >>> required_ids(log, None)  # doctest: +SKIP
+        ('1.1', '1.2')
+    """
+    if log.competencies:
+        return tuple(c.id for c in log.competencies)
+    if framework is not None and log.level:
+        try:
+            return tuple(c.id for c in required_competencies(framework, log.level))
+        except KeyError:
+            return None
+    return None
+
+
+def check_log(
+    log: ParsedLog,
+    settings: CheckSettings,
+    *,
+    frameworks: Mapping[str, Framework] | None = None,
+    today: dt.date | None = None,
+    last_formal_training: dt.date | None = None,
+    copied: Mapping[int, str] | None = None,
+) -> list[Finding]:
+    """Run every check on a read log; error-level findings block sign-off.
+
+    Example:
+        >>> findings = check_log(read_log(path), load_settings().checks)  # doctest: +SKIP
+        >>> [f.code for f in findings if f.severity is Severity.ERROR]  # doctest: +SKIP
+        ['COMPETENCY_UNCOVERED']
+    """
+    framework = (frameworks or {}).get(log.framework or "")
+    level_name = ""
+    if framework is not None and log.level:
+        try:
+            level_name = framework.level(log.level).name
+        except KeyError:
+            level_name = ""
+    refresher = framework.refresher.years_for(bool(log.staff.designated_lead)) if framework else None
+    ctx = CheckContext(
+        log=log,
+        required=required_ids(log, framework),
+        settings=settings,
+        today=today or dt.date.today(),
+        framework=framework,
+        level_name=level_name,
+        refresher_years=refresher,
+        last_formal_training=last_formal_training,
+        copied=copied or {},
+    )
+    return [f for check in CHECKS for f in check(ctx)]
+
+
+def ready_for_signoff(findings: Sequence[Finding]) -> bool:
+    """Whether nothing blocks sign-off (no error-level finding).
+
+    Example:
+        >>> ready_for_signoff([finding("SIGNOFF_MISSING")])
+        True
+    """
+    return not any(f.severity.blocks_signoff for f in findings)
+
+
+def copied_reflections(logs: Sequence[ParsedLog]) -> list[dict[int, str]]:
+    """For each log of a batch, the rows whose reflection is the same as in another person's log.
+
+    The value names the other person by staff id (or file name when the log has none), never by name.
+
+    Example:
+        >>> copied_reflections([log_a, log_b])  # doctest: +SKIP
+        [{3: 'NS002'}, {5: 'NS001'}]
+    """
+    owners: dict[str, set[str]] = {}
+    keys = [log.staff.id or Path(log.source.path).stem for log in logs]
+    for key, log in zip(keys, logs, strict=True):
+        for entry in log.entries:
+            text = _normalised(entry.reflection)
+            if _words(text) >= 5:  # "Attended training." is too short to call a copy
+                owners.setdefault(text, set()).add(key)
+    result: list[dict[int, str]] = []
+    for key, log in zip(keys, logs, strict=True):
+        rows: dict[int, str] = {}
+        for entry in log.entries:
+            others = owners.get(_normalised(entry.reflection), set()) - {key}
+            if others:
+                rows[entry.row] = ", ".join(sorted(others))
+        result.append(rows)
+    return result
