@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -201,6 +202,99 @@ def _print_log_summary(log: Any) -> None:
         out.print(f"[bold yellow]{len(log.warnings)} things could not be read as written:[/]", markup=True)
         for warning in log.warnings:
             out.print(f"  - {warning}", markup=False)
+
+
+# ------------------------------------------------------------------------------------------- check, review
+
+
+@app.command()
+@_user_errors
+def check(
+    path: Annotated[Path, typer.Argument(help="A completed log: .docx, .xlsx or .pdf.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+) -> None:
+    """Check a completed log; exit 0 when nothing blocks sign-off, 1 when something does.
+
+    Example: sglogs check inbox/NS001_Hartley.docx
+    """
+    from .checks import check_log, ready_for_signoff
+    from .frameworks import load_frameworks
+    from .read import read_log
+
+    settings = load_settings()
+    frameworks = load_frameworks(settings.frameworks_dir)
+    log = read_log(path, settings, frameworks)
+    findings = check_log(log, settings.checks, frameworks=frameworks)
+    ready = ready_for_signoff(findings)
+    if as_json:
+        sys.stdout.write(json.dumps({
+            "log_id": log.log_id, "staff_id": log.staff.id, "ready_for_signoff": ready,
+            "findings": [f.model_dump(mode="json") for f in findings],
+        }, indent=2, ensure_ascii=False) + "\n")
+    else:
+        _print_findings(log, findings, ready)
+    if not ready:
+        raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def _print_findings(log: Any, findings: list[Any], ready: bool) -> None:
+    who = " ".join(p for p in (log.staff.name, f"({log.staff.id})" if log.staff.id else None) if p)
+    out.print(Text(f"{who or Path(log.source.path).name}: {len(log.entries)} evidence entries", style="bold"))
+    for item in findings:
+        colour = "red" if item.severity.blocks_signoff else "yellow"
+        out.print(Text.assemble((f"  {item.severity.value:<7} ", colour), (f"{item.code:<22} ", "dim"),
+                                item.message))
+    verdict = ("Ready for sign-off", "green") if ready else ("Not ready for sign-off: fix the errors above", "red")
+    out.print(Text(verdict[0], style=f"bold {verdict[1]}"))
+
+
+@app.command()
+@_user_errors
+def review(
+    path: Annotated[Path, typer.Argument(help="A completed log, or a folder of them.")],
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for the review documents "
+                                                 "[default: outbox/reviews].")] = None,
+) -> None:
+    """Read and check logs, then write the feedback report, sign-off sheet and action plan for each.
+
+    Example: sglogs review inbox/ --out outbox/reviews
+    """
+    from .review import review_folder, review_log
+
+    settings = load_settings()
+    target = out_dir or settings.outbox / "reviews"
+    if path.is_dir():
+        from .review import log_files
+
+        total = len(log_files(path))
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=err, transient=True, disable=total < 5) as progress:
+            reading = progress.add_task("Reading logs", total=total)
+            reviewing = progress.add_task("Reviewing", total=total)
+            batch = review_folder(path, settings, out_dir=target,
+                                  on_progress=lambda stage, n: progress.advance(reading if stage == "read"
+                                                                                else reviewing, n))
+        for result in sorted(batch.results, key=lambda r: (r.ready, r.staff_id or "")):
+            errors = sum(1 for f in result.findings if f.severity.blocks_signoff)
+            state = "ready" if result.ready else f"not ready ({errors} to fix)"
+            out.print(f"{result.staff_id or result.source.name}: {state}")
+        for source, reason in batch.failures:
+            err.print(f"{source.name}: {reason}")
+        err.print(f"{len(batch.results)} logs reviewed, {batch.ready_count} ready for sign-off, "
+                  f"{len(batch.failures)} could not be read; summary in {batch.summary}, documents in {target}.")
+        if batch.failures:
+            raise typer.Exit(int(ExitCode.UNREADABLE_INPUT))
+        if batch.ready_count < len(batch.results):
+            raise typer.Exit(int(ExitCode.FINDINGS))
+        return
+    result = review_log(path, settings, out_dir=target)
+    for output in result.outputs:
+        out.print(str(output))
+    errors = sum(1 for f in result.findings if f.severity.blocks_signoff)
+    err.print(f"{'Ready' if result.ready else 'Not ready'} for sign-off: {errors} errors, "
+              f"{len(result.findings) - errors} warnings. Open the feedback report first.")
+    if not result.ready:
+        raise typer.Exit(int(ExitCode.FINDINGS))
 
 
 # ---------------------------------------------------------------------------------------------- frameworks

@@ -107,6 +107,28 @@ class CheckSettings(BaseModel):
     min_hours: dict[str, dict[str, float]] = Field(default_factory=dict)
 
 
+class ReviewSettings(BaseModel):
+    """How review outputs are prefilled (dates and the wording of generated action-plan lines).
+
+    Example:
+        >>> ReviewSettings().action_target_months
+        3
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    action_target_months: int = Field(default=3, ge=1, le=24)
+    next_review_months: int = Field(default=12, ge=1, le=36)
+    uncovered_action: str = "Gather and record dated evidence for competency {competency}: {text}"
+    uncovered_success: str = (
+        "Dated, reflective evidence against {competency} recorded in the log and discussed in supervision."
+    )
+    next_step_success: str = (
+        "The next step is completed, recorded in the log with a reflection, and reviewed in supervision."
+    )
+    workers: int = Field(default=0, ge=0, le=64)
+
+
 class OutputSettings(BaseModel):
     """Permissions of files sglogs writes (octal strings, e.g. ``"0600"``).
 
@@ -162,6 +184,7 @@ class Settings(BaseSettings):
     generate: GenerateSettings
     read: ReadSettings = ReadSettings()
     checks: CheckSettings = CheckSettings()
+    review: ReviewSettings = ReviewSettings()
     output: OutputSettings = OutputSettings()
 
     @classmethod

@@ -71,7 +71,8 @@ def test_read_json_follows_the_contract(filled: tuple[Path, Path]) -> None:
     assert set(data) >= {"log_id", "source", "staff", "framework", "level", "period", "competencies", "entries",
                          "next_steps", "signoff", "warnings"}
     assert data["source"]["format"] == "docx" and len(data["source"]["sha256"]) == 64
-    assert data["staff"] == {"id": "R1", "name": "Rosa Reader", "role": "Practitioner", "organisation": "Acorns"}
+    assert data["staff"] == {"id": "R1", "name": "Rosa Reader", "role": "Practitioner", "organisation": "Acorns",
+                             "designated_lead": False}
     assert (data["framework"], data["level"]) == ("norfolk-nscp-2024", "3")
     assert data["period"] == {"start": "2026-01-01", "end": "2026-12-31"}
     first, second = data["entries"]

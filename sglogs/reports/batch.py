@@ -1,0 +1,70 @@
+"""The batch summary of a folder review: who is ready for sign-off, who is not and why, what could not be read."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+if TYPE_CHECKING:
+    from ..review import BatchReport
+
+_HEADER = Font(bold=True, color="FFFFFF")
+_FILL = PatternFill("solid", fgColor="1F5F5B")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def write_batch_summary(report: BatchReport, path: Path, mode: int = 0o600) -> Path:
+    """Write ``batch-summary.xlsx``: one row per reviewed log, and the files that could not be read.
+
+    Example:
+        >>> write_batch_summary(report, Path("outbox/reviews/batch-summary.xlsx"))  # doctest: +SKIP
+        PosixPath('outbox/reviews/batch-summary.xlsx')
+    """
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Reviews"
+    ws.append(["Staff ID", "Log ID", "File", "Ready for sign-off", "Errors", "Warnings", "Entries",
+               "What blocks sign-off"])
+    for result in sorted(report.results, key=lambda r: (r.ready, r.staff_id or "")):
+        errors = [f for f in result.findings if f.severity.blocks_signoff]
+        ws.append([result.staff_id or "", result.log_id or "", result.source.name, "Yes" if result.ready else "No",
+                   len(errors), len(result.findings) - len(errors), result.entries,
+                   "\n".join(f.message for f in errors[:12]) + ("\n…" if len(errors) > 12 else "")])
+    _style(ws, (12, 24, 36, 12, 8, 10, 8, 90))
+    if report.results:
+        table = Table(displayName="Reviews", ref=f"A1:H{len(report.results) + 1}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        ws.add_table(table)
+    failed = wb.create_sheet("Could not be read")
+    failed.append(["File", "Why, and what to do"])
+    for source, reason in report.failures:
+        failed.append([source.name, reason])
+    _style(failed, (40, 120))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~sglogs-", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _style(ws, widths: tuple[int, ...]) -> None:
+    for cell in ws[1]:
+        cell.font, cell.fill = _HEADER, _FILL
+    for index, width in enumerate(widths):
+        ws.column_dimensions[chr(65 + index)].width = width
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = _WRAP
+    ws.freeze_panes = "A2"
