@@ -1,0 +1,151 @@
+"""What sglogs knows about each person across the annual cycle, from the files it wrote.
+
+Reviews leave ``<outbox>/reviews/<staff-id>/<log-id>_evidence.json`` (the read log, its findings, the action
+plan and the review date). This module reads them back into ``ReviewRecord``s — the register, renewal, the
+Q-card audit and evidence bundles all start from here — so the annual cycle works from the outbox alone, with
+or without the watched-folder service's database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .models import ActionItem, CompetencyStatus, EvidenceEntry, Finding, ParsedLog
+
+EVIDENCE_SUFFIX = "_evidence.json"
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One reviewed log, as its review left it.
+
+    Example:
+        >>> record = next(iter(load_reviews(Path("outbox/reviews"))))  # doctest: +SKIP
+        >>> record.staff_id, record.ready  # doctest: +SKIP
+        ('NS001', True)
+    """
+
+    path: Path
+    log: ParsedLog
+    findings: tuple[Finding, ...]
+    actions: tuple[ActionItem, ...]
+    ready: bool
+    reviewed_on: dt.date
+
+    @property
+    def staff_id(self) -> str | None:
+        """The staff id the log carries (``None`` for a log without one)."""
+        return self.log.staff.id
+
+    @property
+    def folder(self) -> Path:
+        """The person's review folder (all of their review documents)."""
+        return self.path.parent
+
+    @property
+    def signed_off(self) -> bool:
+        """Whether the manager signed the log (a name and a date in its sign-off block)."""
+        return bool(self.log.signoff.manager and self.log.signoff.date)
+
+    @property
+    def not_yet_met(self) -> tuple[str, ...]:
+        """Competencies the manager assessed as not yet met, or that have no evidence."""
+        uncovered = {f.competency for f in self.findings if f.code == "COMPETENCY_UNCOVERED" and f.competency}
+        assessed = {c.id for c in self.log.competencies if c.status is CompetencyStatus.NOT_YET}
+        return tuple(c.id for c in self.log.competencies if c.id in uncovered | assessed) or tuple(
+            sorted(uncovered | assessed))
+
+    def documents(self) -> list[Path]:
+        """The review documents written for this log (feedback, sign-off, action plan, evidence JSON)."""
+        stem = self.path.name.removesuffix(EVIDENCE_SUFFIX)
+        return sorted(p for p in self.folder.glob(f"{stem}_*") if p.is_file())
+
+
+def formal_training_dates(entries: Iterable[EvidenceEntry], formal_types: Sequence[str]) -> list[dt.date]:
+    """Dates of the entries whose type counts as formal training (for the refresher rule).
+
+    Example:
+        >>> formal_training_dates([EvidenceEntry(row=1, date=dt.date(2026, 3, 1), type="E-learning")],
+        ...     ["e-learning"])
+        [datetime.date(2026, 3, 1)]
+    """
+    wanted = [t.lower() for t in formal_types]
+    return [e.date for e in entries if e.date and e.type and any(w in e.type.lower() or e.type.lower() in w
+                                                                  for w in wanted)]
+
+
+def load_review(path: Path) -> ReviewRecord | None:
+    """Read one ``*_evidence.json``; ``None`` when it is not one sglogs wrote (or is damaged).
+
+    Example:
+        >>> load_review(Path("outbox/reviews/NS001/NS001-20260101-61a8_evidence.json")).ready  # doctest: +SKIP
+        True
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return ReviewRecord(
+            path=path,
+            log=ParsedLog.model_validate(data["log"]),
+            findings=tuple(Finding.model_validate(f) for f in data.get("findings", ())),
+            actions=tuple(ActionItem.model_validate(a) for a in data.get("action_plan", ())),
+            ready=bool(data.get("ready_for_signoff")),
+            reviewed_on=dt.date.fromisoformat(data["reviewed_on"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, ValidationError):
+        return None
+
+
+def load_reviews(reviews_dir: Path) -> Iterator[ReviewRecord]:
+    """Every review under a reviews folder, in folder order.
+
+    Example:
+        >>> len(list(load_reviews(Path("outbox/reviews"))))  # doctest: +SKIP
+        30
+    """
+    if not reviews_dir.is_dir():
+        return
+    for path in sorted(reviews_dir.rglob(f"*{EVIDENCE_SUFFIX}")):
+        record = load_review(path)
+        if record is not None:
+            yield record
+
+
+def latest_by_person(records: Iterable[ReviewRecord]) -> dict[str, ReviewRecord]:
+    """The most recent review of each person (by log period start, then review date), keyed by staff id.
+
+    Example:
+        >>> latest_by_person(load_reviews(Path("outbox/reviews")))["NS001"].log.period.start  # doctest: +SKIP
+        datetime.date(2026, 1, 1)
+    """
+    latest: dict[str, ReviewRecord] = {}
+    for record in records:
+        key = record.staff_id
+        if not key:
+            continue
+        current = latest.get(key)
+        order = (record.log.period.start or dt.date.min, record.reviewed_on)
+        if current is None or order >= (current.log.period.start or dt.date.min, current.reviewed_on):
+            latest[key] = record
+    return latest
+
+
+def history_by_person(records: Iterable[ReviewRecord]) -> dict[str, list[ReviewRecord]]:
+    """All reviews of each person, oldest first, keyed by staff id.
+
+    Example:
+        >>> [r.reviewed_on for r in history_by_person(records)["NS001"]]  # doctest: +SKIP
+        [datetime.date(2025, 12, 10), datetime.date(2026, 12, 14)]
+    """
+    history: dict[str, list[ReviewRecord]] = {}
+    for record in records:
+        if record.staff_id:
+            history.setdefault(record.staff_id, []).append(record)
+    for items in history.values():
+        items.sort(key=lambda r: (r.log.period.start or dt.date.min, r.reviewed_on))
+    return history
