@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -294,6 +295,50 @@ def review(
     err.print(f"{'Ready' if result.ready else 'Not ready'} for sign-off: {errors} errors, "
               f"{len(result.findings) - errors} warnings. Open the feedback report first.")
     if not result.ready:
+        raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+# --------------------------------------------------------------------------------------------------- renew
+
+
+def _parse_days(text: str) -> int:
+    match = re.fullmatch(r"\s*(\d+)\s*(d|days?)?\s*", text.lower())
+    if match is None:
+        raise UsageError(f"--due-within '{text}' is not a number of days; write it as 30d or 30.")
+    return int(match.group(1))
+
+
+@app.command()
+@_user_errors
+def renew(
+    due_within: Annotated[str, typer.Option("--due-within", help="Renew logs ending within this many days, "
+                                            "e.g. 30d (signed-off logs are always renewed).")] = "30d",
+    roster: Annotated[Path | None, typer.Option(help="Current roster: its levels win (a level change gets the "
+                                                "new level's competencies).")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for the logs [default: outbox/logs].")] = None,
+) -> None:
+    """Start the next 12-month log for everyone whose log is ending or signed off, carrying next steps forward.
+
+    Example: sglogs renew --due-within 30d --roster roster.xlsx
+    """
+    from .renew import RenewOptions, renew_logs
+
+    settings = load_settings()
+    options = RenewOptions(out=out_dir or settings.outbox / "logs", roster=roster,
+                           due_within_days=_parse_days(due_within),
+                           formats=tuple(LogFormat(f) for f in settings.generate.formats))
+    report = renew_logs(options, settings)
+    for staff_id, path in report.renewed:
+        out.print(f"{staff_id}: {path}")
+    err.print(f"{len(report.renewed)} logs renewed, {len(report.already_renewed)} already renewed, "
+              f"{len(report.not_due)} not due yet, {len(report.without_log)} people with no log to renew"
+              + (f" (run 'sglogs generate' for them: {', '.join(report.without_log[:10])})"
+                 if report.without_log else "") + ".")
+    if report.level_changed:
+        err.print(f"Level changed since the last log (new competencies): {', '.join(report.level_changed)}.")
+    for rejected in report.rejected:
+        err.print(f"Roster row {rejected.row_number}: {rejected.reason}")
+    if report.rejected:
         raise typer.Exit(int(ExitCode.FINDINGS))
 
 

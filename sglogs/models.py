@@ -251,6 +251,21 @@ class StaffMember(BaseModel):
         return self.name.split()[-1]
 
 
+class CarriedItem(BaseModel):
+    """Something a renewed log carries forward from the person's last log.
+
+    Example:
+        >>> CarriedItem(kind="Not yet met", competency="4.3", text="Have an awareness of ...").kind
+        'Not yet met'
+    """
+
+    model_config = _FROZEN
+
+    kind: str = Field(description='"Next step" or "Not yet met".')
+    text: str
+    competency: str | None = None
+
+
 class LogIdentity(BaseModel):
     """What makes a generated log recognisable after it went round: carried in properties, names and footer.
 

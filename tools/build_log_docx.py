@@ -407,6 +407,22 @@ def guidance(doc) -> None:
     tag_para(doc, "{%p endif %}")
 
 
+def carried_forward(doc) -> None:
+    # only a renewed log has anything carried forward: the whole section is conditional
+    tag_para(doc, "{%p if carried_forward %}")
+    heading(doc, "Carried forward from your last log")
+    para(doc, "Your last log's next steps and the competencies not yet met. Plan evidence for these first.")
+    widths = (3.0, 2.2, 12.2)
+    t = table(doc, widths, "Carried forward", ("From last log", "Competency", "What to do"))
+    loop_row(t, widths, "{%tr for c in carried_forward %}")
+    kind, competency, text = add_row(t, widths).cells
+    set_cell(kind, "{{ c.kind }}", bold=True)
+    set_cell(competency, "{{ c.competency }}")
+    set_cell(text, "{{ c.text }}")
+    loop_row(t, widths, "{%tr endfor %}")
+    tag_para(doc, "{%p endif %}")
+
+
 def competencies(doc) -> None:
     heading(doc, "1. Your competencies", new_page=True)
     para(doc, "These are the competencies for your level, including those your level takes on from earlier "
@@ -628,6 +644,7 @@ def build(out: Path) -> Path:
     title_block(doc)
     cover_table(doc)
     guidance(doc)
+    carried_forward(doc)
     competencies(doc)
     evidence(doc)
     summary(doc)

@@ -218,6 +218,21 @@ def next_steps(wb: Workbook) -> None:
     page_setup(ws, landscape=False)
 
 
+def carried(wb: Workbook) -> None:
+    ws = wb.create_sheet("Carried forward")
+    for col, width in zip("ABC", (16, 14, 90), strict=True):
+        ws.column_dimensions[col].width = width
+    title(ws, "A1", "Carried forward from your last log")
+    ws["A2"] = "Your last log's next steps and the competencies not yet met (empty for a first log)."
+    ws["A2"].font = Font(name=FONT, size=10, italic=True)
+    header_row(ws, 4, ["From last log", "Competency", "What to do"])
+    for col, value in enumerate(["{%row c in carried_forward %}{{ c.kind }}", "{{ c.competency }}",
+                                 "{{ c.text }}"], start=1):
+        cell = ws.cell(row=5, column=col, value=value)
+        cell.font, cell.border, cell.alignment = BODY, BORDER, WRAP_TOP
+    page_setup(ws, landscape=False)
+
+
 def lists(wb: Workbook) -> None:
     ws = wb.create_sheet("Lists")
     ws["A1"], ws["B1"] = "Types of learning", "Competency"
@@ -237,6 +252,7 @@ def build(out: Path = OUT) -> Path:
     competencies(wb)
     evidence(wb)
     next_steps(wb)
+    carried(wb)
     lists(wb)
     wb.active = 2  # open on the Evidence sheet: that is where people work
     for ws in wb.worksheets:

@@ -7,11 +7,12 @@ contract. Dates are written the UK way ("1 January 2026") for people, and ISO in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from itertools import zip_longest
 from typing import Any
 
 from ..config import GenerateSettings
-from ..models import Framework, Level, LogIdentity, RequiredCompetency, StaffMember
+from ..models import CarriedItem, Framework, Level, LogIdentity, RequiredCompetency, StaffMember
 
 #: Guidance printed in every log, from the frameworks' own words (LLR logs and Q-cards, London 1.6, PA3 1.8).
 GUIDANCE = (
@@ -124,6 +125,7 @@ def log_context(
     settings: GenerateSettings,
     organisation: str = "",
     today: dt.date | None = None,
+    carried_forward: Sequence[CarriedItem] = (),
 ) -> dict[str, Any]:
     """Build the template values for one person's log.
 
@@ -189,6 +191,10 @@ def log_context(
             for t, c in zip_longest(settings.activity_types, rows)
         ],
         "guidance": list(GUIDANCE),
+        "carried_forward": [
+            {"kind": item.kind, "competency": item.competency or "", "text": item.text, "row_height": 30}
+            for item in carried_forward
+        ],
         "evidence_rows": list(range(1, settings.evidence_rows_docx + 1)),
         "next_step_rows": list(range(1, settings.next_step_rows + 1)),
     }

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 from ..config import Settings
 from ..errors import RosterError
 from ..frameworks import load_frameworks, required_competencies
-from ..models import Framework, LogIdentity, StaffMember
+from ..models import CarriedItem, Framework, LogIdentity, StaffMember
 from ..roster import RosterRowError, RosterRules, read_roster, write_roster_errors
 from .context import log_context
 from .docx import DocxLogTemplate
@@ -196,6 +196,7 @@ class LogJob:
     identity: LogIdentity
     stem: Path
     formats: tuple[LogFormat, ...]
+    carried_forward: tuple[CarriedItem, ...] = ()
 
     def path(self, fmt: LogFormat) -> Path:
         """The file this job writes in one format."""
@@ -234,7 +235,7 @@ class LogWriter:
         framework = self.frameworks[person.framework]
         competencies = required_competencies(framework, person.level, person.additional)
         context = log_context(person, framework, competencies, job.identity, self.settings.generate,
-                              self.settings.organisation, self.today)
+                              self.settings.organisation, self.today, job.carried_forward)
         mode = self.settings.output.file_mode_bits
         for fmt in job.formats:
             self.templates[fmt].write(job.path(fmt), context, job.identity, mode=mode, now=self.now)
@@ -331,7 +332,7 @@ def _jobs(
             progress(1)
             continue
         if plan.stem.parent not in made_dirs:
-            _make_dirs(plan.stem.parent, settings.output.dir_mode_bits)
+            make_dirs(plan.stem.parent, settings.output.dir_mode_bits)
             made_dirs.add(plan.stem.parent)
         yield LogJob(person=person, identity=plan.identity, stem=plan.stem, formats=missing)
 
@@ -381,7 +382,12 @@ def _unknown_additional(person: StaffMember, framework: Framework, competency_id
     )
 
 
-def _make_dirs(path: Path, mode: int) -> None:
+def make_dirs(path: Path, mode: int) -> None:
+    """Create ``path`` and its missing parents with ``mode`` (outputs hold personal data: 0700 by default).
+
+    Example:
+        >>> make_dirs(Path("outbox/logs/Acorns"), 0o700)  # doctest: +SKIP
+    """
     missing = []
     while not path.exists():
         missing.append(path)
@@ -396,6 +402,6 @@ def _write_errors(report: GenerateReport, out: Path, mode: int, dir_mode: int) -
     if not report.rejected:
         target.unlink(missing_ok=True)  # a fixed roster should not leave last run's errors behind
         return None
-    _make_dirs(out, dir_mode)
+    make_dirs(out, dir_mode)
     write_roster_errors(report.rejected, target, file_mode=mode)
     return target
