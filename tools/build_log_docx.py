@@ -412,7 +412,7 @@ def carried_forward(doc) -> None:
     tag_para(doc, "{%p if carried_forward %}")
     heading(doc, "Carried forward from your last log")
     para(doc, "Your last log's next steps and the competencies not yet met. Plan evidence for these first.")
-    widths = (3.0, 2.2, 12.2)
+    widths = (3.0, 2.8, 11.6)
     t = table(doc, widths, "Carried forward", ("From last log", "Competency", "What to do"))
     loop_row(t, widths, "{%tr for c in carried_forward %}")
     kind, competency, text = add_row(t, widths).cells
