@@ -136,7 +136,7 @@ def check_coverage(ctx: CheckContext) -> list[Finding]:
             if not texts.get(cid):
                 with contextlib.suppress(KeyError):
                     texts[cid] = ctx.framework.competency(cid).text
-    out = [finding("COMPETENCY_UNCOVERED", competency=cid, text=texts.get(cid, ""))
+    out = [finding("COMPETENCY_UNCOVERED", competency=cid, text=_quoted(texts.get(cid, "")))
            for cid in ctx.required if cid not in evidenced]
     known = set(ctx.required)
     for entry in ctx.log.entries:
@@ -144,6 +144,12 @@ def check_coverage(ctx: CheckContext) -> list[Finding]:
             if cid not in known:
                 out.append(finding("COMPETENCY_NOT_IN_LOG", row=entry.row, competency=cid))
     return out
+
+
+def _quoted(text: str) -> str:
+    """A competency's text for a message: ' ("...")' without its closing punctuation, or nothing."""
+    text = " ".join(text.split()).rstrip(" ,;:.")
+    return f' ("{text}")' if text else ""
 
 
 def _type_key(entry: EvidenceEntry) -> str | None:
@@ -200,7 +206,8 @@ def check_reflections(ctx: CheckContext) -> list[Finding]:
             continue
         words = _words(entry.reflection)
         if words < ctx.settings.min_reflection_words:
-            out.append(finding("REFLECTION_SHORT", row=entry.row, count=words))
+            out.append(finding("REFLECTION_SHORT", row=entry.row, count=words,
+                               minimum=ctx.settings.min_reflection_words))
         text = _normalised(entry.reflection)
         for other_row, other in seen:
             if _similar(text, other, ctx.settings.repeated_reflection_similarity):
@@ -213,10 +220,10 @@ def check_reflections(ctx: CheckContext) -> list[Finding]:
 
 
 def _similar(a: str, b: str, threshold: float) -> bool:
-    if a == b:
-        return True
     if min(len(a), len(b)) < 20:  # short texts ("Attended.") are caught as too short, not as copies
         return False
+    if a == b:
+        return True
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     return matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold
 
@@ -224,14 +231,14 @@ def _similar(a: str, b: str, threshold: float) -> bool:
 def check_online_applied(ctx: CheckContext) -> list[Finding]:
     """Online learning says how it was applied to practice (the LLR Q-card question)."""
     online = tuple(t.lower() for t in ctx.settings.online_types)
-    applied = tuple(w.lower() for w in ctx.settings.application_words)
+    applied = [re.compile(rf"(?<!\w){re.escape(w.lower())}(?!\w)") for w in ctx.settings.application_words]
     out: list[Finding] = []
     for entry in ctx.log.entries:
         kind = (entry.type or "").lower()
         if not kind or not any(word in kind for word in online):
             continue
-        reflection = f" {(entry.reflection or '').lower()} "
-        if not any(word in reflection for word in applied):
+        reflection = (entry.reflection or "").lower()
+        if not any(word.search(reflection) for word in applied):
             out.append(finding("ONLINE_NOT_APPLIED", row=entry.row, type=entry.type))
     return out
 
@@ -264,7 +271,11 @@ def check_hours(ctx: CheckContext) -> list[Finding]:
 
 def _is_formal(entry: EvidenceEntry, formal: Sequence[str]) -> bool:
     kind = _normalised(entry.type)
-    return bool(kind) and any(_normalised(f) in kind or kind in _normalised(f) for f in formal)
+    if not kind:
+        return False
+    names = [_normalised(f) for f in formal]
+    return any(re.search(rf"\b{re.escape(name)}\b", kind) or re.search(rf"\b{re.escape(kind)}\b", name)
+               for name in names if name)
 
 
 def check_refresher(ctx: CheckContext) -> list[Finding]:
@@ -292,12 +303,15 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 
 # A child's personal data in evidence: NHS numbers, dates of birth, named children, addresses.
 _NHS_NUMBER = re.compile(r"\b(\d{3})[ -]?(\d{3})[ -]?(\d{4})\b")
-_DATE_OF_BIRTH = re.compile(r"\b(?:d\.?\s?o\.?\s?b\.?|date of birth|born on|born)\b[:\s]*\d", re.IGNORECASE)
-_NAMED_CHILD = re.compile(r"\b(?:child|boy|girl|baby|toddler|pupil|young person|son|daughter)\s+(?:called|named)\s+"
-                          r"[A-Z][a-z]+", re.IGNORECASE)
-_NAME_AND_AGE = re.compile(r"\b[A-Z][a-z]{2,}\s*\((?:aged?\s*)?\d{1,2}(?:\s*(?:yrs?|years?|months?))?\)")
+_DATE_OF_BIRTH = re.compile(r"\b(?:d\.?\s?o\.?\s?b\b\.?|date of birth\b|born on\b|born\b)(?:\s*(?:is|was|:|-))?\s*\d",
+                            re.IGNORECASE)
+_NAMED_CHILD = re.compile(r"\b(?i:child|boy|girl|baby|toddler|pupil|young person|son|daughter)\s+(?i:called|named)\s+"
+                          r"[A-Z][a-z]+")
+_NAME_AND_AGE = re.compile(r"\b[A-Z][a-z]{2,}(?:\s*\((?:aged?\s*)?\d{1,2}(?:\s*(?:yrs?|years?|months?))?\)"
+                           r"|,\s+aged\s+\d{1,2}\b)")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
-_STREET = re.compile(r"\b\d{1,4}\s+[A-Z][a-z]+\s+(?:Road|Street|Avenue|Close|Lane|Drive|Way|Crescent|Gardens|Court)\b")
+_STREET = re.compile(r"\b\d{1,4}\s+(?!(?:Family|Crown|County|Youth|Magistrates|High)\s+Court\b)"
+                     r"[A-Z][a-z]+\s+(?:Road|Street|Avenue|Close|Lane|Drive|Way|Crescent|Gardens|Court)\b")
 
 
 def _nhs_checksum_ok(digits: str) -> bool:
@@ -356,7 +370,9 @@ def check_read_warnings(ctx: CheckContext) -> list[Finding]:
         row = int(match.group(1))
         if row in month_rows and " date '" in warning:
             continue
-        out.append(finding("VALUE_UNCLEAR", row=row, text=warning.rstrip(".")))
+        # the manager needs the problem, not where the reader found it in the file ("(table 3, row 11): ")
+        detail = warning.split("): ", 1)[-1].rstrip(".")
+        out.append(finding("VALUE_UNCLEAR", row=row, text=detail))
     return out
 
 
