@@ -59,6 +59,7 @@ bench: install
 templates: install
 	$(PY) tools/build_log_docx.py
 	$(PY) tools/build_log_xlsx.py
+	$(PY) tools/build_review_templates.py
 
 # Rebuild the bundled demo data (fictional roster and completed logs).
 examples: install

@@ -137,8 +137,8 @@ def write_review(
     actions: list[ActionItem] = action_items(log, findings, settings.review, framework=framework, reviewed_on=today)
     required = _required(log, framework)
     context = review_context(log, findings, required, actions, organisation=settings.organisation,
-                             reviewed_on=today)
-    context["next_review_date"] = add_months(today, settings.review.next_review_months)
+                             reviewed_on=today, framework=framework,
+                             next_review=add_months(today, settings.review.next_review_months))
     mode = settings.output.file_mode_bits
     folder = _person_folder(out_dir, log, settings.output.dir_mode_bits)
     stem = slug(log.log_id or Path(log.source.path).stem)
