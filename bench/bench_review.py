@@ -35,8 +35,11 @@ def copies(source: Path, folder: Path, count: int) -> None:
         staff = f"Q{n:05d}"
         with zipfile.ZipFile(folder / f"{staff}.docx", "w", zipfile.ZIP_DEFLATED) as out:
             for name, data in parts.items():
-                out.writestr(name, data.replace(b"B1", staff.encode()) if name.startswith(("docProps", "word/footer"))
-                             else data)
+                if name.startswith(("docProps", "word/footer")):
+                    data = data.replace(b"B1", staff.encode())
+                elif name == "word/document.xml":  # each person's reflections are their own
+                    data = data.replace(b"factually", f"factually ({staff})".encode())
+                out.writestr(name, data)
 
 
 def main() -> None:

@@ -479,8 +479,10 @@ def copied_reflections(logs: Sequence[ParsedLog]) -> list[dict[int, str]]:
     for key, log in zip(keys, logs, strict=True):
         rows: dict[int, str] = {}
         for entry in log.entries:
-            others = owners.get(_normalised(entry.reflection), set()) - {key}
+            others = sorted(owners.get(_normalised(entry.reflection), set()) - {key})
             if others:
-                rows[entry.row] = ", ".join(sorted(others))
+                # name a few: a reflection pasted into a whole team's logs should not print the whole team
+                shown = ", ".join(others[:3])
+                rows[entry.row] = shown if len(others) <= 3 else f"{shown} and {len(others) - 3} more"
         result.append(rows)
     return result
