@@ -43,6 +43,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # help texts hold "[default: ...]": plain text, not Rich markup that would swallow the brackets
+    rich_markup_mode=None,
 )
 frameworks_app = typer.Typer(help="List, show, validate, import and export competency frameworks.",
                              no_args_is_help=True)
@@ -475,6 +477,16 @@ def frameworks_schema() -> None:
     Example: sglogs frameworks schema > framework.schema.json
     """
     sys.stdout.write(json_schema())
+
+
+def _register_commands() -> None:
+    # the service, annual-cycle and bundle commands live in their own modules to keep this one readable
+    from . import cli_cycle
+
+    cli_cycle.register(app)
+
+
+_register_commands()
 
 
 def main() -> None:

@@ -129,6 +129,22 @@ class ReviewSettings(BaseModel):
     workers: int = Field(default=0, ge=0, le=64)
 
 
+class AuditSettings(BaseModel):
+    """RAG thresholds of the Q-card self-assessment, and the roles that need additional competencies.
+
+    Example:
+        >>> AuditSettings().green_at
+        90
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    green_at: int = Field(default=90, ge=0, le=100)
+    amber_at: int = Field(default=70, ge=0, le=100)
+    additional_roles: tuple[str, ...] = ("designated", "named", "safeguarding lead", "manager", "head", "leader",
+                                         "coordinator", "senco", "deputy")
+
+
 class OutputSettings(BaseModel):
     """Permissions of files sglogs writes (octal strings, e.g. ``"0600"``).
 
@@ -185,6 +201,9 @@ class Settings(BaseSettings):
     read: ReadSettings = ReadSettings()
     checks: CheckSettings = CheckSettings()
     review: ReviewSettings = ReviewSettings()
+    #: The register's refresher bands: "due within 30 / 60 / 90 days", then "in date".
+    register_band_days: tuple[int, ...] = (30, 60, 90)
+    audit: AuditSettings = AuditSettings()
     output: OutputSettings = OutputSettings()
 
     @classmethod

@@ -1,0 +1,293 @@
+"""``register.xlsx``: the staff register (one row per person, RAG status bands) and a compliance summary with a chart.
+
+The "Register" sheet is a plain list a manager sorts and filters: header frozen, autofilter on, dates as real
+dates shown dd/mm/yyyy, the status band coloured by conditional formatting (so the colour follows the text when
+someone sorts, filters or corrects a cell). The "Summary" sheet holds the compliance tables by setting and by
+level and a bar chart of % compliant by setting. Both print on A4 landscape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..register import BAND_DAYS, RAG_COLOURS, ComplianceGroup, RegisterRow, RegisterSummary, band_colours
+
+DATE_FORMAT = "dd/mm/yyyy"
+PERCENT_FORMAT = "0%"
+# fonts are named: a Font without a name falls back to a serif face in LibreOffice
+_FONT = "Calibri"
+_HEADER_FONT = Font(name=_FONT, bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F5F5B")
+_TITLE_FONT = Font(name=_FONT, bold=True, size=14)
+_HEADING_FONT = Font(name=_FONT, bold=True, size=11, color="1F5F5B")
+_TOP = Alignment(vertical="top")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTRE = Alignment(horizontal="center", vertical="top")
+_CENTRE_WRAP = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _yes(value: bool) -> str:
+    return "Yes" if value else "No"
+
+
+#: The Register sheet's columns: header, width, the value of a row, and its kind (text, wrap, date, number).
+COLUMNS: tuple[tuple[str, float, Callable[[RegisterRow], Any], str], ...] = (
+    ("Staff ID", 10, lambda r: r.staff_id, "text"),
+    ("Name", 22, lambda r: r.name, "text"),
+    ("Setting", 26, lambda r: r.setting, "text"),
+    ("Role", 24, lambda r: r.role, "wrap"),
+    ("Framework", 17, lambda r: r.framework, "text"),
+    ("Level", 9, lambda r: r.level_label, "text"),
+    ("Designated lead", 11, lambda r: _yes(r.designated_lead), "text"),
+    ("Log period start", 11, lambda r: r.period_start, "date"),
+    ("Log period end", 11, lambda r: r.period_end, "date"),
+    ("Last review", 11, lambda r: r.last_review, "date"),
+    ("Signed off", 9, lambda r: _yes(r.signed_off) if r.last_review else "", "text"),
+    ("Sign-off outcome", 28, lambda r: r.signoff_outcome, "wrap"),
+    ("Competencies met", 13, lambda r: r.competencies_met, "number"),
+    ("Competencies required", 13, lambda r: r.competencies_required, "number"),
+    ("Last formal training", 11, lambda r: r.last_formal_training, "date"),
+    ("Refresher due", 11, lambda r: r.refresher_due, "date"),
+    ("Status", 17, lambda r: r.status, "text"),
+    ("Compliant", 10, lambda r: _yes(r.compliant), "text"),
+    ("Notes", 48, lambda r: "\n".join(r.notes), "wrap"),
+)
+#: 1-based columns of the status band and of "Compliant" (their fills are conditional formats).
+STATUS_COLUMN = next(i for i, c in enumerate(COLUMNS, start=1) if c[0] == "Status")
+COMPLIANT_COLUMN = next(i for i, c in enumerate(COLUMNS, start=1) if c[0] == "Compliant")
+
+
+def save_atomically(save: Callable[[str], None], path: Path, mode: int) -> Path:
+    """Write a file whole or not at all: ``save(temporary path)`` beside ``path``, set ``mode``, rename.
+
+    Example:
+        >>> save_atomically(workbook.save, Path("outbox/register.xlsx"), 0o600)  # doctest: +SKIP
+        PosixPath('outbox/register.xlsx')
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~sglogs-", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        save(tmp)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def fit_row_height(ws: Worksheet, cells: Sequence[Cell], *, line_height: float = 15.0) -> None:
+    """Give the row of ``cells`` (just written, one row) the height its longest wrapped text needs.
+
+    Neither Excel nor LibreOffice reliably grows a row written by openpyxl when it opens the file, so wrapped
+    text would be cut off or overlap the next row. The estimate errs on the tall side. The caller passes the
+    cells it wrote: ``ws[row]`` would scan the whole sheet for its width on every call.
+
+    Example:
+        >>> fit_row_height(worksheet, [worksheet.cell(2, 1, "A long note")])  # doctest: +SKIP
+    """
+    lines = 1
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.alignment.wrap_text:
+            width = ws.column_dimensions[cell.column_letter].width or 8.43
+            per_line = max(1, int(width * 1.05))
+            lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in cell.value.split("\n")))
+    if lines > 1 and cells:
+        ws.row_dimensions[cells[0].row].height = line_height * lines + 2
+
+
+def _fill(key: str) -> PatternFill:
+    colour = RAG_COLOURS[key]
+    # conditional formats use the background colour of a solid fill
+    return PatternFill(start_color=colour, end_color=colour, fill_type="solid", bgColor=colour)
+
+
+def _header(ws: Worksheet, row: int, labels: Sequence[str], first_column: int = 1, *, numbers_from: int = 0) -> None:
+    """A header row; labels from index ``numbers_from`` (when > 0) head numbers and are centred over them."""
+    for offset, label in enumerate(labels):
+        cell = ws.cell(row, first_column + offset, label)
+        centred = 0 < numbers_from <= offset
+        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _CENTRE_WRAP if centred else _WRAP
+
+
+def _print_setup(ws: Worksheet, title: str) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the list needs
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddHeader.center.text = title
+    ws.oddFooter.center.text = "Page &P of &N"
+    ws.oddFooter.right.text = "Personal data: keep within the organisation"
+
+
+def _register_sheet(ws: Worksheet, rows: Sequence[RegisterRow], title: str, band_days: Sequence[int]) -> None:
+    ws.title = "Register"
+    _header(ws, 1, [c[0] for c in COLUMNS])
+    ws.row_dimensions[1].height = 30
+    for column, (_, width, _, _) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    for row_number, row in enumerate(rows, start=2):
+        cells = []
+        for column, (_, _, value_of, kind) in enumerate(COLUMNS, start=1):
+            value = value_of(row)
+            cell = ws.cell(row_number, column, value if value not in (None, "") else None)
+            cell.alignment = _WRAP if kind == "wrap" else _TOP
+            if kind == "date":
+                cell.number_format = DATE_FORMAT
+            cells.append(cell)
+        fit_row_height(ws, cells)
+    last_column = get_column_letter(len(COLUMNS))
+    last_row = max(2, len(rows) + 1)
+    ws.auto_filter.ref = f"A1:{last_column}{last_row}"
+    ws.freeze_panes = "C2"  # the header and who the row is about stay in view
+    status = get_column_letter(STATUS_COLUMN)
+    for label, key in band_colours(band_days).items():
+        ws.conditional_formatting.add(f"{status}2:{status}{last_row}",
+                                      CellIsRule(operator="equal", formula=[f'"{label}"'], fill=_fill(key)))
+    compliant = get_column_letter(COMPLIANT_COLUMN)
+    for label, key in (("Yes", "in_date"), ("No", "overdue")):
+        ws.conditional_formatting.add(f"{compliant}2:{compliant}{last_row}",
+                                      CellIsRule(operator="equal", formula=[f'"{label}"'], fill=_fill(key)))
+    _print_setup(ws, title)
+    ws.print_title_rows = "1:1"
+
+
+_GROUP_HEADERS = ("People", "In date", "Signed off", "Compliant", "% in date", "% signed off", "% compliant")
+
+
+def _group_cells(ws: Worksheet, row: int, column: int, group: ComplianceGroup) -> None:
+    values: list[Any] = [group.people, group.in_date, group.signed_off, group.compliant,
+                         group.percent_in_date / 100, group.percent_signed_off / 100, group.percent_compliant / 100]
+    for offset, value in enumerate(values):
+        cell = ws.cell(row, column + offset, value)
+        cell.alignment = _CENTRE
+        if offset >= 4:
+            cell.number_format = PERCENT_FORMAT
+
+
+def _summary_sheet(ws: Worksheet, result: RegisterSummary, *, organisation: str, as_of: dt.date | None,
+                   title: str, band_days: Sequence[int]) -> None:
+    ws["A1"] = "Safeguarding competency register: summary"
+    ws["A1"].font = _TITLE_FONT
+    ws["A2"] = " · ".join(p for p in (organisation, f"as at {as_of:%d/%m/%Y}" if as_of else "") if p)
+    ws["A3"] = ("In date: refresher training not past its due date (3 years after the last formal training in any "
+                "reviewed log, 2 for designated leads). Compliant: in date and latest reviewed log signed off.")
+    ws["A3"].alignment = Alignment(wrap_text=False)
+    row = 5
+    ws.cell(row, 1, "Overall").font = _HEADING_FONT
+    _header(ws, row + 1, ["", *_GROUP_HEADERS], numbers_from=1)
+    ws.row_dimensions[row + 1].height = 30
+    ws.cell(row + 2, 1, "Everyone")
+    _group_cells(ws, row + 2, 2, result.overall)
+    row += 4
+    ws.cell(row, 1, "Refresher training").font = _HEADING_FONT
+    _header(ws, row + 1, ["Status", "People"], numbers_from=1)
+    colours = band_colours(band_days)
+    for offset, (label, count) in enumerate(result.bands.items(), start=2):
+        cell = ws.cell(row + offset, 1, label)
+        cell.fill = _fill(colours.get(label, "unknown"))
+        ws.cell(row + offset, 2, count).alignment = _CENTRE
+    row += len(result.bands) + 3
+    ws.cell(row, 1, "Compliance by setting").font = _HEADING_FONT
+    _header(ws, row + 1, ["Setting", *_GROUP_HEADERS], numbers_from=1)
+    ws.row_dimensions[row + 1].height = 30
+    first_setting = row + 2
+    for offset, group in enumerate(result.by_setting):
+        ws.cell(first_setting + offset, 1, group.name)
+        _group_cells(ws, first_setting + offset, 2, group)
+    last_setting = first_setting + len(result.by_setting) - 1
+    row = max(last_setting, first_setting) + 2
+    ws.cell(row, 1, "Compliance by level").font = _HEADING_FONT
+    _header(ws, row + 1, ["Level", "Framework", *_GROUP_HEADERS], numbers_from=2)
+    ws.row_dimensions[row + 1].height = 30
+    for offset, group in enumerate(result.by_level, start=2):
+        ws.cell(row + offset, 1, group.level)
+        ws.cell(row + offset, 2, group.framework)
+        _group_cells(ws, row + offset, 3, group)
+    for column, width in zip("ABCDEFGHI", (30, 17, 10, 10, 10, 10, 10, 10, 10), strict=True):
+        ws.column_dimensions[column].width = width
+    if result.by_setting:
+        ws.add_chart(_chart(ws, first_setting, last_setting), "K5")
+    _print_setup(ws, title)
+
+
+def _chart(ws: Worksheet, first_row: int, last_row: int) -> BarChart:
+    chart = BarChart()
+    chart.type = "bar"  # horizontal bars: setting names stay readable however long they are
+    chart.title = "% compliant by setting"
+    chart.style = 10
+    data = Reference(ws, min_col=8, min_row=first_row - 1, max_row=last_row)  # "% compliant" with its header
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first_row, max_row=last_row))
+    chart.legend = None
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 1
+    chart.y_axis.majorUnit = 0.25
+    chart.y_axis.number_format = PERCENT_FORMAT
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.delete = False  # openpyxl 3.1 hides both axes unless told otherwise
+    chart.y_axis.delete = False
+    chart.x_axis.scaling.orientation = "maxMin"  # settings top to bottom, in the table's order
+    chart.dataLabels = DataLabelList()
+    chart.dataLabels.showVal = True
+    for unwanted in ("showSerName", "showCatName", "showLegendKey", "showPercent", "showBubbleSize"):
+        setattr(chart.dataLabels, unwanted, False)
+    chart.series[0].graphicalProperties.solidFill = "1F5F5B"
+    chart.height = max(5.0, 1.2 * (last_row - first_row + 1) + 3)
+    chart.width = 16
+    return chart
+
+
+def write_register(
+    rows: Sequence[RegisterRow],
+    summary: RegisterSummary,
+    path: Path,
+    mode: int = 0o600,
+    *,
+    organisation: str = "",
+    as_of: dt.date | None = None,
+    band_days: Sequence[int] = BAND_DAYS,
+) -> Path:
+    """Write ``register.xlsx``: the "Register" and "Summary" sheets, atomically, readable by its owner only.
+
+    Args:
+        rows: The register (``sglogs.register.build_register``).
+        summary: Its figures (``sglogs.register.summary(rows)``).
+        path: The workbook to write; an existing one is replaced whole.
+        mode: File permission bits (``settings.output.file_mode_bits``).
+        organisation: Printed in the summary and the page header.
+        as_of: The date the register was worked out for (``None``: not printed).
+        band_days: The "due within" bands the rows were built with (for the status colours).
+
+    Example:
+        >>> rows = build_register(people, records, frameworks, settings, dt.date(2027, 1, 15))  # doctest: +SKIP
+        >>> write_register(rows, summary(rows), Path("outbox/register.xlsx"))  # doctest: +SKIP
+        PosixPath('outbox/register.xlsx')
+    """
+    title = " · ".join(p for p in ("Safeguarding competency register", organisation,
+                                   f"{as_of:%d/%m/%Y}" if as_of else "") if p)
+    wb = Workbook()
+    _register_sheet(wb.active, rows, title, band_days)
+    _summary_sheet(wb.create_sheet("Summary"), summary, organisation=organisation, as_of=as_of, title=title,
+                   band_days=band_days)
+    wb.properties.title = "Safeguarding competency register"
+    wb.properties.creator = "sglogs"
+    return save_atomically(wb.save, path, mode)
