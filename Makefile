@@ -39,10 +39,25 @@ demo: install
 	  $(PY) -m sglogs read "$$f" --json > "$(DEMO_OUT)/read/$$(basename "$$f").json" || exit 1; \
 	done
 	@echo
+	@echo "== Checking and reviewing the completed logs: feedback report, sign-off sheet, action plan (annex 1)"
+	-@$(PY) -m sglogs check examples/completed/NS001_Hartley_completed.xlsx
+	-@$(PY) -m sglogs review examples/completed --out $(DEMO_OUT)/reviews
+	@echo
+	@echo "== The annual cycle: register, Q-card self-assessment, renewal, an evidence bundle and its check"
+	@$(PY) -m sglogs register --roster examples/roster.xlsx --as-of 2026-12-20
+	@$(PY) -m sglogs audit --roster examples/roster.xlsx --as-of 2026-12-20
+	@$(PY) -m sglogs renew --roster examples/roster.xlsx --out $(DEMO_OUT)/logs --due-within 400d
+	@$(PY) -m sglogs bundle --all --out $(DEMO_OUT)/bundles/demo-bundle.zip
+	@$(PY) -m sglogs verify $(DEMO_OUT)/bundles/demo-bundle.zip
+	@echo
 	@echo "Done. Open:"
 	@echo "  $(DEMO_OUT)/logs/<setting>/          generated logs (Word .docx and Excel .xlsx, one pair per person)"
 	@echo "  $(DEMO_OUT)/logs-from-mistakes/roster-errors.csv   the rejected roster rows and why"
-	@echo "  examples/completed/                  completed logs, and $(DEMO_OUT)/read/*.json what sglogs read from them"
+	@echo "  $(DEMO_OUT)/read/*.json              what sglogs read from the completed logs in examples/completed/"
+	@echo "  $(DEMO_OUT)/reviews/<staff-id>/      feedback report, sign-off sheet, action plan (Word and Excel)"
+	@echo "  $(DEMO_OUT)/reviews/batch-summary.xlsx   who is ready for sign-off and why not"
+	@echo "  $(DEMO_OUT)/register.xlsx and $(DEMO_OUT)/audit/   the register and the Q-card self-assessment"
+	@echo "  $(DEMO_OUT)/bundles/demo-bundle.zip  an evidence bundle for auditors (open index.html inside)"
 
 test: install libreoffice
 	$(PY) -m ruff check sglogs tests tools bench

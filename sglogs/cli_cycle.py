@@ -115,9 +115,9 @@ def _warn_rejected(inputs: CycleInputs) -> list[str]:
 SettingOption = Annotated[str | None, typer.Option("--setting", help="Only people of this setting (as written in "
                                                    "the roster's Setting column).")]
 RosterOption = Annotated[Path | None, typer.Option("--roster", help="Roster (.xlsx or .csv): everyone on it is "
-                                                   "reported, reviewed or not \\[default: people with reviews].")]
+                                                   "reported, reviewed or not [default: people with reviews].")]
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Work the figures out for this date, e.g. "
-                                                "31/03/2027 \\[default: today].")]
+                                                "31/03/2027 [default: today].")]
 
 
 def register(app: typer.Typer) -> None:
@@ -136,7 +136,7 @@ def register(app: typer.Typer) -> None:
         setting: SettingOption = None,
         roster: RosterOption = None,
         out_file: Annotated[Path | None, typer.Option("--out", help="Workbook to write "
-                                                      "\\[default: outbox/register.xlsx].")] = None,
+                                                      "[default: outbox/register.xlsx].")] = None,
         as_of: AsOfOption = None,
     ) -> None:
         """Write the staff register: each person's log, review, sign-off and refresher status, with a summary.
@@ -163,7 +163,7 @@ def register(app: typer.Typer) -> None:
         setting: SettingOption = None,
         roster: RosterOption = None,
         out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for the Word and Excel self-assessment "
-                                                     "\\[default: outbox/audit].")] = None,
+                                                     "[default: outbox/audit].")] = None,
         as_of: AsOfOption = None,
     ) -> None:
         """Answer the LLR Q-card questions with figures, a RAG and the people behind each (Word and Excel).
