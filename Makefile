@@ -69,6 +69,8 @@ lint: install
 bench: install
 	$(PY) bench/bench_generate.py
 	$(PY) bench/bench_read.py
+	$(PY) bench/bench_review.py
+	$(PY) bench/bench_bundle.py
 
 # Rebuild the shipped templates after changing their layout (the .docx/.xlsx are committed).
 templates: install
