@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -70,6 +71,14 @@ def _user_errors(func: F) -> F:
                 raise
             err.print(f"[bold red]Error:[/] {escape(exc.message)}", markup=True)
             raise typer.Exit(int(exc.exit_code)) from None
+        except ValidationError as exc:  # an option's value out of range, caught by the options model
+            if _state["debug"]:
+                raise
+            problem = exc.errors()[0]
+            name = "--" + str(problem["loc"][0]).replace("_", "-") if problem["loc"] else "an option"
+            err.print(f"[bold red]Error:[/] {escape(name)} is not allowed: {escape(problem['msg'].lower())}; "
+                      "change it and run again.", markup=True)
+            raise typer.Exit(int(ExitCode.USAGE)) from None
 
     return wrapper  # type: ignore[return-value]
 

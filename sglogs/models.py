@@ -439,6 +439,14 @@ class EvidenceEntry(BaseModel):
     reflection: str | None = None
     next_steps: str | None = None
 
+    @field_validator("date", mode="before")
+    @classmethod
+    def _month_from_json(cls, value: object) -> object:
+        # "2026-03" is how JSON holds a month-precision date: it reads back as the first of that month
+        if isinstance(value, str) and len(value) == 7 and value[4] == "-":
+            return f"{value}-01"
+        return value
+
     @model_serializer(mode="wrap")
     def _month_dates(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> dict[str, Any]:
         data = handler(self)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from pydantic import ValidationError
 from .models import ActionItem, CompetencyStatus, EvidenceEntry, Finding, ParsedLog
 
 EVIDENCE_SUFFIX = "_evidence.json"
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,9 @@ def load_review(path: Path) -> ReviewRecord | None:
             ready=bool(data.get("ready_for_signoff")),
             reviewed_on=dt.date.fromisoformat(data["reviewed_on"]),
         )
-    except (OSError, ValueError, KeyError, TypeError, ValidationError):
+    except (OSError, ValueError, KeyError, TypeError, ValidationError) as exc:
+        # a damaged or foreign file must not stop a register, but must not vanish silently either
+        _log.warning("review record %s skipped: %s", path.name, type(exc).__name__)
         return None
 
 

@@ -40,7 +40,7 @@ class RenewOptions(BaseModel):
 
     out: Path
     roster: Path | None = None
-    due_within_days: int = Field(default=30, ge=0, le=366)
+    due_within_days: int = Field(default=30, ge=0, le=3660)
     formats: tuple[LogFormat, ...] = (LogFormat.DOCX, LogFormat.XLSX)
 
 

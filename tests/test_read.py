@@ -269,3 +269,14 @@ def test_huge_spans_and_far_away_cells_do_not_exhaust_memory(fuzz_sources: dict[
     wb.save(far)
     log = _read_or_refuse(far, load_settings())
     assert log is not None and any("below row" in w for w in log.warnings)
+
+
+def test_parsed_json_reads_back_the_same_log(filled: tuple[Path, Path], tmp_path: Path) -> None:
+    """The JSON a review writes is read again by the register, renewal and bundles: a month-only date too."""
+    document = docx.Document(filled[0])
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Date")
+    table.rows[1].cells[0].text = "March 2026"
+    path = tmp_path / "month.docx"
+    document.save(path)
+    log = read_log(path, load_settings())
+    assert ParsedLog.model_validate_json(log.model_dump_json()) == log

@@ -1,0 +1,159 @@
+"""``sglogs watch`` and ``sglogs status``: the watched-folder service on the command line.
+
+``register(app)`` adds both commands to the ``sglogs`` Typer app (``sglogs.cli`` calls it, as it does for the
+other ``cli_*`` modules). As in ``sglogs.cli``: parsing and printing only, errors through ``_user_errors``, data
+on stdout, log lines on stderr, never a person's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+import threading
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .config import load_settings
+from .errors import SglogsError
+from .service import ServiceStatus, WatchOptions, handle_stop_signals, run_watch, service_status
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``watch`` and ``status`` to the ``sglogs`` command.
+
+    Example:
+        >>> from sglogs.cli import app
+        >>> register(app)  # doctest: +SKIP
+    """
+    # sglogs.cli calls this at its end: importing it here, not at the top, avoids a circular import
+    from .cli import _user_errors
+
+    app.command()(_user_errors(watch))
+    app.command()(_user_errors(status))
+
+
+def watch(
+    inbox: Annotated[Path | None, typer.Option("--inbox", help="Folder to watch \\[default: inbox].")] = None,
+    outbox: Annotated[Path | None, typer.Option("--outbox", help="Folder for outputs \\[default: outbox].")] = None,
+    once: Annotated[bool, typer.Option("--once", help="Process what is in the inbox, then exit (for cron or "
+                                                      "Task Scheduler).")] = False,
+    polling: Annotated[bool, typer.Option("--polling", help="Poll the inbox instead of using change events "
+                                                            "(network shares, WSL, Docker Desktop).")] = False,
+) -> None:
+    """Watch the inbox: rosters generate logs, completed logs are reviewed, anything else is rejected with a reason.
+
+    Stops cleanly on Ctrl-C or SIGTERM after finishing the current file. See docs/service.md.
+
+    Example: sglogs watch --inbox /srv/sglogs/inbox --outbox /srv/sglogs/outbox
+    """
+    from .cli import err
+
+    settings = load_settings()
+    options = WatchOptions(inbox=inbox or settings.inbox, outbox=outbox or settings.outbox, once=once,
+                           polling=polling)
+    _log_to_stderr()
+    stop = threading.Event()
+    restore = handle_stop_signals(stop)
+    try:
+        report = run_watch(options, settings, stop=stop)
+    finally:
+        restore()
+    done = ", ".join(f"{n} {state}" for state, n in report.outcomes.items())
+    err.print(f"Stopped ({report.mode}): {done}; {report.waiting} files left waiting.")
+
+
+def status(
+    inbox: Annotated[Path | None, typer.Option("--inbox", help="Inbox to count waiting files in "
+                                                               "\\[default: inbox].")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
+) -> None:
+    """Show the service: whether it runs, files by state, files waiting, the latest errors, the register's figures.
+
+    Example: sglogs status --json
+    """
+    settings = load_settings()
+    report = service_status(settings, inbox or settings.inbox)
+    figures = _register_figures(settings)
+    if as_json:
+        sys.stdout.write(json.dumps({**_status_data(report), "register": figures}, indent=2) + "\n")
+        return
+    _print_status(report, figures)
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a line is logged (tests swap it between commands)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+def _log_to_stderr() -> None:
+    # watchdog's own warnings (a share briefly unreachable while polling) belong in the same log
+    for name, level in (("sglogs", logging.INFO), ("watchdog", logging.WARNING)):
+        named = logging.getLogger(name)
+        named.setLevel(level)
+        if not any(isinstance(h, _StderrHandler) for h in named.handlers):
+            handler = _StderrHandler()
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+            named.addHandler(handler)
+
+
+def _register_figures(settings: object) -> list[str]:
+    """The register's headline figures (no names), when the annual-cycle commands are installed."""
+    try:
+        from .cli_cycle import status_figures
+    except ImportError:
+        return []
+    try:
+        return status_figures(settings, dt.date.today())  # type: ignore[arg-type]
+    except SglogsError as exc:
+        return [f"Register: not available ({exc.message})"]
+
+
+def _when(timestamp: float | None) -> str:
+    return dt.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S") if timestamp else "-"
+
+
+def _status_data(report: ServiceStatus) -> dict[str, object]:
+    return {
+        "journal": report.journal,
+        "journal_exists": report.journal_exists,
+        "running": [asdict(i) for i in report.running],
+        "counts": report.counts,
+        "waiting": report.waiting,
+        "last_errors": [{"id": e.id, "sha256": e.sha256, "state": e.state.value, "error_kind": e.error_kind,
+                         "error": e.error, "when": _when(e.finished_at or e.claimed_at or e.seen_at)}
+                        for e in report.last_errors],
+    }
+
+
+def _print_status(report: ServiceStatus, figures: list[str]) -> None:
+    from .cli import out
+
+    for info in report.running:
+        out.print(f"Service: running, pid {info.pid} on {info.host} ({info.mode}), since "
+                  f"{_when(info.started_at)}, last heartbeat {_when(info.heartbeat_at)}")
+    if not report.running:
+        out.print("Service: not running")
+    out.print(f"Journal: {report.journal}" + ("" if report.journal_exists else " (not created yet)"))
+    if report.counts:
+        out.print("Files: " + ", ".join(f"{n} {state}" for state, n in report.counts.items()))
+    waiting = "cannot be read" if report.waiting is None else f"{report.waiting} files"
+    out.print(f"Waiting in the inbox ({report.inbox}): {waiting}")
+    if report.last_errors:
+        out.print("Latest errors:")
+        for entry in report.last_errors:
+            when = _when(entry.finished_at or entry.claimed_at or entry.seen_at)
+            out.print(f"  #{entry.id} {when} {entry.state.value} {entry.error_kind}: {entry.error or ''}")
+    for line in figures:
+        out.print(line)
