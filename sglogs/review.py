@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import multiprocessing
 import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from .actions import action_items
 from .checks import check_log, copied_reflections, ready_for_signoff
 from .config import Settings
 from .errors import InputError
+from .files import atomic_write_bytes
 from .frameworks import load_frameworks, required_competencies
 from .generate.logs import add_months, slug
 from .models import ActionItem, Competency, Finding, Framework, ParsedLog, RequiredCompetency
@@ -95,16 +95,7 @@ def _has(framework: Framework, competency_id: str) -> bool:
 
 
 def _write_json(path: Path, data: object, mode: int) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".~sglogs-", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), mode)
 
 
 def _person_folder(out_dir: Path, log: ParsedLog, mode: int) -> Path:

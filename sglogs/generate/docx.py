@@ -9,20 +9,18 @@ already compressed. The rendered text is the same as ``DocxTemplate(...).render(
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
 from lxml import etree
 
 from ..errors import TemplateError
-from ..models import LogIdentity
 from . import properties
-from .package import CompressedPart, read_parts, write_package
+from .package import CompressedPart, read_parts
+from .prepared import PreparedTemplate
 
 _JINJA_MARK = re.compile(r"\{[{%#]")
 # Text with characters docxtpl's resolve_listing turns into tabs, breaks and new paragraphs.
@@ -34,7 +32,7 @@ _RENDERED_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xm
 
 
 @dataclass(frozen=True)
-class DocxLogTemplate:
+class DocxLogTemplate(PreparedTemplate):
     """A Word log template ready to render many logs: compiled once, rendered per person.
 
     Example:
@@ -42,11 +40,7 @@ class DocxLogTemplate:
         >>> tpl.write(Path("out.docx"), context, identity)  # doctest: +SKIP
     """
 
-    path: Path
-    order: tuple[str, ...]
-    static: dict[str, CompressedPart]
-    templates: dict[str, jinja2.Template]
-    needs_unescape: bool
+    needs_unescape: bool = False
 
     @classmethod
     def prepare(cls, path: Path) -> DocxLogTemplate:
@@ -92,44 +86,12 @@ class DocxLogTemplate:
             needs_unescape=any(esc in joined for esc, _ in _DOCXTPL_ESCAPES),
         )
 
-    def render_parts(self, context: dict[str, Any]) -> dict[str, bytes]:
-        """Render the parts that hold placeholders for one person.
-
-        Example:
-            >>> parts = tpl.render_parts(context)  # doctest: +SKIP
-            >>> sorted(parts)  # doctest: +SKIP
-            ['word/document.xml', 'word/footer1.xml']
-        """
-        rendered: dict[str, bytes] = {}
-        for name, template in self.templates.items():
-            try:
-                xml = template.render(context)
-            except jinja2.UndefinedError as exc:
-                raise TemplateError(
-                    f"{self.path}: {exc.message} in {name}; use only the names in docs/templates.md."
-                ) from exc
-            if self.needs_unescape:
-                for old, new in _DOCXTPL_ESCAPES:
-                    xml = xml.replace(old, new)
-            if any(ch in xml for ch in _LISTING_CHARS) and _LISTING_TEXT.search(xml):
-                # only a value with a line break or tab needs docxtpl's slow whole-part rewrite
-                xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
-            rendered[name] = xml.encode("utf-8")
-        return rendered
-
-    def write(
-        self,
-        out: Path,
-        context: dict[str, Any],
-        identity: LogIdentity,
-        mode: int = 0o600,
-        now: dt.datetime | None = None,
-    ) -> None:
-        """Render one log and write it atomically to ``out``.
-
-        Example:
-            >>> tpl.write(Path("outbox/logs/S001.docx"), context, identity)  # doctest: +SKIP
-        """
-        rendered = self.render_parts(context)
-        rendered |= properties.identity_parts(context, identity, now or dt.datetime.now(dt.UTC))
-        write_package(out, self.order, self.static, rendered, mode=mode)
+    def finish_part(self, xml: str) -> str:
+        """Undo docxtpl's escapes and turn line breaks in values into Word breaks, as docxtpl's render does."""
+        if self.needs_unescape:
+            for old, new in _DOCXTPL_ESCAPES:
+                xml = xml.replace(old, new)
+        if any(ch in xml for ch in _LISTING_CHARS) and _LISTING_TEXT.search(xml):
+            # only a value with a line break or tab needs docxtpl's slow whole-part rewrite
+            xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
+        return xml

@@ -17,20 +17,18 @@ Template conventions (docs/templates.md):
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from lxml import etree
 
 from ..errors import TemplateError
-from ..models import LogIdentity
 from . import properties
-from .package import CompressedPart, read_parts, write_package
+from .package import CompressedPart, read_parts
+from .prepared import PreparedTemplate
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _N = {"m": NS}
@@ -62,18 +60,13 @@ def _environment() -> jinja2.Environment:
 
 
 @dataclass(frozen=True)
-class XlsxLogTemplate:
+class XlsxLogTemplate(PreparedTemplate):
     """An Excel log template ready to render many logs.
 
     Example:
         >>> tpl = XlsxLogTemplate.prepare(Path("templates/log.xlsx"))  # doctest: +SKIP
         >>> tpl.write(Path("out.xlsx"), context, identity)  # doctest: +SKIP
     """
-
-    path: Path
-    order: tuple[str, ...]
-    static: dict[str, CompressedPart]
-    templates: dict[str, jinja2.Template]
 
     @classmethod
     def prepare(cls, path: Path) -> XlsxLogTemplate:
@@ -104,40 +97,6 @@ class XlsxLogTemplate:
         order += [properties.CORE_PART, properties.CUSTOM_PART]
         static = {n: CompressedPart.from_bytes(n, c) for n, c in parts.items() if n not in dynamic}
         return cls(path=path, order=tuple(order), static=static, templates=templates)
-
-    def render_parts(self, context: dict[str, Any]) -> dict[str, bytes]:
-        """Render the parts that hold placeholders for one person.
-
-        Example:
-            >>> "xl/workbook.xml" in tpl.render_parts(context)  # doctest: +SKIP
-            True
-        """
-        rendered = {}
-        for name, template in self.templates.items():
-            try:
-                rendered[name] = template.render(context).encode("utf-8")
-            except jinja2.UndefinedError as exc:
-                raise TemplateError(
-                    f"{self.path}: {exc.message} in {name}; use only the names in docs/templates.md."
-                ) from exc
-        return rendered
-
-    def write(
-        self,
-        out: Path,
-        context: dict[str, Any],
-        identity: LogIdentity,
-        mode: int = 0o600,
-        now: dt.datetime | None = None,
-    ) -> None:
-        """Render one log and write it atomically to ``out``.
-
-        Example:
-            >>> tpl.write(Path("outbox/logs/S001.xlsx"), context, identity)  # doctest: +SKIP
-        """
-        rendered = self.render_parts(context)
-        rendered |= properties.identity_parts(context, identity, now or dt.datetime.now(dt.UTC))
-        write_package(out, self.order, self.static, rendered, mode=mode)
 
 
 def _compile(env: jinja2.Environment, path: Path, name: str, source: str) -> jinja2.Template:

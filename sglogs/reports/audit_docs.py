@@ -28,8 +28,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..audit import AMBER_AT_PERCENT, GREEN_AT_PERCENT, QCARD_SOURCE, AuditFigure, QCardAnswer
+from ..files import atomic_save
 from ..models import RagStatus
-from .register_xlsx import fit_row_height, save_atomically
+from .register_xlsx import fit_row_height
 
 #: Badge fills (RGB hex) per RAG, the same light fills as the review documents' action plan; grey: no data.
 RAG_FILLS = {RagStatus.RED: "F4CCCC", RagStatus.AMBER: "FFE599", RagStatus.GREEN: "D9EAD3", None: "E7E6E6"}
@@ -245,7 +246,7 @@ def write_audit_docx(
             document.add_paragraph("No one is behind this figure: there was nothing to measure.")
     document.core_properties.title = f"{TITLE}: {SUBTITLE.lower()}"
     document.core_properties.author = "sglogs"
-    return save_atomically(document.save, path, mode)
+    return atomic_save(document.save, path, mode)
 
 
 # ------------------------------------------------------------------------------------------------- workbook
@@ -325,4 +326,4 @@ def write_audit_xlsx(
     people.auto_filter.ref = f"A1:F{max(row, 2)}"
     wb.properties.title = f"{TITLE}: {SUBTITLE.lower()}"
     wb.properties.creator = "sglogs"
-    return save_atomically(wb.save, path, mode)
+    return atomic_save(wb.save, path, mode)

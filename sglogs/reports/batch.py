@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from ..files import atomic_save
 
 if TYPE_CHECKING:
     from ..review import BatchReport
@@ -46,16 +46,7 @@ def write_batch_summary(report: BatchReport, path: Path, mode: int = 0o600) -> P
     for source, reason in report.failures:
         failed.append([source.name, reason])
     _style(failed, (40, 120))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~sglogs-", suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_save(wb.save, path, mode)
     return path
 
 

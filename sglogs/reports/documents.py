@@ -62,9 +62,7 @@ import datetime as dt
 import functools
 import io
 import math
-import os
 import re
-import tempfile
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -85,6 +83,7 @@ from openpyxl.worksheet.cell_range import CellRange
 
 from ..config import PROJECT_DIR
 from ..errors import ConfigError, TemplateError
+from ..files import atomic_write_bytes
 from ..generate.context import level_heading, uk_date
 from ..generate.docx import DocxLogTemplate
 from ..generate.package import MAX_PART_BYTES, write_package
@@ -601,7 +600,7 @@ class ReviewTemplates:
         Example:
             >>> templates.write_action_plan_xlsx(Path("action_plan.xlsx"), actions, context)  # doctest: +SKIP
         """
-        _write_bytes(Path(path), self.workbook.render(actions, context), mode)
+        atomic_write_bytes(Path(path), self.workbook.render(actions, context), mode)
 
 
 def _write_docx(template: DocxLogTemplate, kind: str, path: Path, context: Mapping[str, Any], mode: int) -> None:
@@ -730,19 +729,6 @@ def _fit_grid(tbl: etree._Element) -> bool:
         if len(cells) == len(widths):
             cells[slack].find(f"{_W}tcPr/{_W}tcW").set(f"{_W}w", str(widths[slack]))
     return True
-
-
-def _write_bytes(path: Path, data: bytes, mode: int) -> None:
-    """Write a file atomically: a temp file in the same folder, then a rename over ``path``."""
-    fd, tmp_name = tempfile.mkstemp(prefix=".~sglogs-", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
 
 
 # ------------------------------------------------------------------------------------- action-plan workbook

@@ -9,8 +9,6 @@ level and a bar chart of % compliant by setting. Both print on A4 landscape.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..files import atomic_save
 from ..register import BAND_DAYS, RAG_COLOURS, ComplianceGroup, RegisterRow, RegisterSummary, band_colours
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -69,26 +68,6 @@ COLUMNS: tuple[tuple[str, float, Callable[[RegisterRow], Any], str], ...] = (
 #: 1-based columns of the status band and of "Compliant" (their fills are conditional formats).
 STATUS_COLUMN = next(i for i, c in enumerate(COLUMNS, start=1) if c[0] == "Status")
 COMPLIANT_COLUMN = next(i for i, c in enumerate(COLUMNS, start=1) if c[0] == "Compliant")
-
-
-def save_atomically(save: Callable[[str], None], path: Path, mode: int) -> Path:
-    """Write a file whole or not at all: ``save(temporary path)`` beside ``path``, set ``mode``, rename.
-
-    Example:
-        >>> save_atomically(workbook.save, Path("outbox/register.xlsx"), 0o600)  # doctest: +SKIP
-        PosixPath('outbox/register.xlsx')
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~sglogs-", suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
-        save(tmp)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def fit_row_height(ws: Worksheet, cells: Sequence[Cell], *, line_height: float = 15.0) -> None:
@@ -290,4 +269,4 @@ def write_register(
                    band_days=band_days)
     wb.properties.title = "Safeguarding competency register"
     wb.properties.creator = "sglogs"
-    return save_atomically(wb.save, path, mode)
+    return atomic_save(wb.save, path, mode)

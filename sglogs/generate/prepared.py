@@ -1,0 +1,72 @@
+"""What Word and Excel log templates share once prepared: render the parts with placeholders, add the identity
+properties, write the package atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..errors import TemplateError
+from ..models import LogIdentity
+from . import properties
+from .package import CompressedPart, write_package
+
+
+@dataclass(frozen=True)
+class PreparedTemplate:
+    """A template read and compiled once; ``write`` renders one person's file from it.
+
+    Subclasses prepare it from a file and may post-process each rendered part (``finish_part``).
+
+    Example:
+        >>> tpl = DocxLogTemplate.prepare(Path("templates/log.docx"))  # doctest: +SKIP
+        >>> tpl.write(Path("out.docx"), context, identity)  # doctest: +SKIP
+    """
+
+    path: Path
+    order: tuple[str, ...]
+    static: dict[str, CompressedPart]
+    templates: dict[str, jinja2.Template]
+
+    def finish_part(self, xml: str) -> str:
+        """Post-process one rendered part (nothing by default)."""
+        return xml
+
+    def render_parts(self, context: dict[str, Any]) -> dict[str, bytes]:
+        """Render the parts that hold placeholders for one person.
+
+        Example:
+            >>> sorted(tpl.render_parts(context))  # doctest: +SKIP
+            ['word/document.xml', 'word/footer1.xml']
+        """
+        rendered: dict[str, bytes] = {}
+        for name, template in self.templates.items():
+            try:
+                xml = template.render(context)
+            except jinja2.UndefinedError as exc:
+                raise TemplateError(
+                    f"{self.path}: {exc.message} in {name}; use only the names in docs/templates.md."
+                ) from exc
+            rendered[name] = self.finish_part(xml).encode("utf-8")
+        return rendered
+
+    def write(
+        self,
+        out: Path,
+        context: dict[str, Any],
+        identity: LogIdentity,
+        mode: int = 0o600,
+        now: dt.datetime | None = None,
+    ) -> None:
+        """Render one file and write it atomically to ``out``, with the identity in its properties.
+
+        Example:
+            >>> tpl.write(Path("outbox/logs/S001.docx"), context, identity)  # doctest: +SKIP
+        """
+        rendered = self.render_parts(context)
+        rendered |= properties.identity_parts(context, identity, now or dt.datetime.now(dt.UTC))
+        write_package(out, self.order, self.static, rendered, mode=mode)
