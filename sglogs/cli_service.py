@@ -90,11 +90,12 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
     @property  # type: ignore[override]
     def stream(self) -> object:
+        """The current ``sys.stderr``."""
         return sys.stderr
 
     @stream.setter
     def stream(self, _value: object) -> None:
-        pass
+        """Ignored: the stream is always the current ``sys.stderr``."""
 
 
 def _log_to_stderr() -> None:

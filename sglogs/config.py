@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -204,6 +205,9 @@ class Settings(BaseSettings):
     #: The register's refresher bands: "due within 30 / 60 / 90 days", then "in date".
     register_band_days: tuple[int, ...] = (30, 60, 90)
     audit: AuditSettings = AuditSettings()
+    #: The watched-folder service's ``[service]`` table, checked by ``sglogs.service.service_settings`` (kept raw
+    #: here so that loading settings does not load the service and its watchdog dependency).
+    service: dict[str, Any] = Field(default_factory=dict)
     output: OutputSettings = OutputSettings()
 
     @classmethod

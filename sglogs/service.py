@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import datetime as dt
+import errno
 import hashlib
 import json
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import queue
 import re
@@ -90,6 +93,7 @@ class _StopRaceFilter(logging.Filter):
     read as a fault in the service's log at every stop."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Drop that one message."""
         return "called when the thread is inactive" not in record.getMessage()
 
 
@@ -104,6 +108,7 @@ DEFAULT_RETRY_SECONDS: Final = 30.0
 DEFAULT_INCOMPLETE_GRACE_SECONDS: Final = 60.0
 DEFAULT_FILE_TIMEOUT_SECONDS: Final = 600.0
 DEFAULT_POLL_INTERVAL_SECONDS: Final = 1.0
+DEFAULT_WORKERS: Final = 1
 #: Hidden folder sglogs keeps in the inbox: the inbox's id, and a note per running service watching it.
 INBOX_STATE_DIR: Final = ".sglogs"
 #: Filesystems where native change events miss other computers' changes and SQLite's WAL is unsafe.
@@ -118,6 +123,7 @@ _IGNORED_SUFFIXES = (".tmp", ".temp", ".part", ".partial", ".crdownload", ".down
 _IGNORED_FOLDERS = frozenset({"$recycle.bin", "system volume information", "@eadir", "#recycle", "#snapshot"})
 _EXCEL_TEMP_NAME = re.compile(r"[0-9A-F]{8}")  # Excel saves through extension-less 8-hex-digit temp files
 _WINDOWS_SKIP_ATTRIBUTES = 0x2 | 0x4 | 0x100 | 0x400  # hidden, system, temporary, reparse point (junction)
+_WINDOWS_SHARING_VIOLATIONS = (32, 33)  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
 _COPY_CHUNK = 1024 * 1024
 _MISSED_EVENT_MARGIN_SECONDS = 5.0
 
@@ -148,6 +154,7 @@ class ServiceSettings(BaseModel):
     incomplete_grace_seconds: float = Field(default=DEFAULT_INCOMPLETE_GRACE_SECONDS, ge=0, le=86400)
     file_timeout_seconds: float = Field(default=DEFAULT_FILE_TIMEOUT_SECONDS, gt=0, le=86400)
     poll_interval_seconds: float = Field(default=DEFAULT_POLL_INTERVAL_SECONDS, gt=0, le=600)
+    workers: int = Field(default=DEFAULT_WORKERS, ge=1, le=32)
     journal: Path | None = None
     work_dir: Path | None = None
     store_url: str | None = None
@@ -178,17 +185,14 @@ class ServiceSettings(BaseModel):
 
 
 def service_settings(settings: Settings) -> ServiceSettings:
-    """The service's settings: ``settings.service`` once config.py has it, else ``SGLOGS_SERVICE__*`` and defaults.
+    """The service's settings, from ``[service]`` in sglogs.toml and ``SGLOGS_SERVICE__*`` variables.
 
     Example:
         >>> service_settings(load_settings()).rescan_minutes  # doctest: +SKIP
         5.0
     """
-    configured = getattr(settings, "service", None)
-    if configured is not None:
-        return configured
-    prefix = "SGLOGS_SERVICE__"
-    values = {key[len(prefix):].lower(): value for key, value in os.environ.items() if key.startswith(prefix)}
+    # the [service] table of sglogs.toml, with SGLOGS_SERVICE__* variables already merged into it
+    values = dict(settings.service)
     try:
         return ServiceSettings.model_validate(values)
     except ValidationError as exc:
@@ -489,22 +493,34 @@ class StabilityTracker:
         self._files.pop(key, None)
 
     def due_checks(self, now: float) -> list[Any]:
-        """Files to look at again: not observed for ``check_seconds``."""
-        return [key for key, track in self._files.items() if now - track.observed >= self.check_seconds]
+        """Files to look at again: not observed for ``check_seconds``, or due to have settled by now."""
+        return [key for key, track in self._files.items() if now >= self._due_at(track)]
 
-    def pop_ready(self, now: float) -> list[Any]:
-        """Remove and return the files that have settled, the longest settled first."""
-        ready = sorted((track.since, key) for key, track in self._files.items()
-                       if track.observed - track.since >= self.settle_seconds and track.since <= now)
-        for _, key in ready:
+    def _due_at(self, track: _Track) -> float:
+        # looked at again every check_seconds, and exactly when it would have settled: no latency added
+        settles_at = track.since + self.settle_seconds
+        again = track.observed + self.check_seconds
+        return min(again, settles_at) if track.observed < settles_at else again
+
+    def pop_ready(self, now: float, limit: int | None = None) -> list[Any]:
+        """Remove and return up to ``limit`` files that have settled, the longest settled first (the others keep
+        their place in the queue)."""
+        settled = [(track.since, key) for key, track in self._files.items()
+                   if track.observed - track.since >= self.settle_seconds and track.since <= now]
+        if limit == 1:  # the service's case, for every file: no need to sort them all
+            taken = [min(settled, key=lambda pair: pair[0])[1]] if settled else []
+        else:
+            settled.sort(key=lambda pair: pair[0])
+            taken = [key for _, key in (settled[:limit] if limit is not None else settled)]
+        for key in taken:
             del self._files[key]
-        return [key for _, key in ready]
+        return taken
 
     def next_due(self) -> float | None:
         """When the next check falls due (``None`` when nothing is tracked)."""
         if not self._files:
             return None
-        return min(track.observed + self.check_seconds for track in self._files.values())
+        return min(self._due_at(track) for track in self._files.values())
 
     def keys(self) -> list[Any]:
         """The files being tracked."""
@@ -697,66 +713,88 @@ def _where(exc: BaseException) -> str:
     return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "unknown place"
 
 
-class _Worker:
-    """A worker process that processes files one at a time, restarted after a crash or a time-out."""
+@dataclass
+class _InFlight:
+    """A file a worker is processing: its claimed row, where it is in the inbox, its private copy, its time limit."""
 
-    def __init__(self, settings: Settings) -> None:
+    entry: JournalEntry
+    path: Path
+    snapshot: _Snapshot
+    started: float
+    deadline: float
+
+
+class _Worker:
+    """A worker process that processes one file at a time, restarted after a crash or a time-out."""
+
+    def __init__(self, settings: Settings, number: int) -> None:
         self._settings = settings
+        self._number = number
         self._context = multiprocessing.get_context("spawn")
         self._process: Any = None
-        self._conn: Any = None
+        self.conn: Any = None
+        self.busy: _InFlight | None = None
 
     def start(self) -> None:
+        """Start the worker process (it loads the readers and frameworks while the service starts)."""
         parent, child = self._context.Pipe()
         self._process = self._context.Process(target=_worker_main, args=(child, self._settings, os.getpid()),
-                                              name="sglogs-worker", daemon=False)
+                                              name=f"sglogs-worker-{self._number}", daemon=False)
         self._process.start()
         child.close()
-        self._conn = parent
+        self.conn = parent
 
-    def run(self, job: _Job, timeout: float, tick: Callable[[], None], tick_seconds: float) -> Outcome:
+    def submit(self, job: _Job, work: _InFlight) -> None:
+        """Hand a file to the worker; ``WorkerFailure`` if it cannot take it."""
         if self._process is None or not self._process.is_alive():
+            self.kill()
             self.start()
         try:
-            self._conn.send(job)
+            self.conn.send(job)
         except OSError:
             self.kill()
             raise WorkerFailure("WorkerStopped", "the worker process stopped before it was given the file") from None
-        deadline = time.monotonic() + timeout
-        while True:
-            if self._conn.poll(max(0.0, min(tick_seconds, deadline - time.monotonic()))):
-                try:
-                    status, payload = self._conn.recv()
-                except (EOFError, OSError):
-                    self.kill()
-                    raise WorkerFailure("WorkerCrashed", "the worker process stopped while processing") from None
-                if status == "ok":
-                    return payload
-                raise WorkerFailure(*payload)
-            tick()
-            if not self._process.is_alive():
-                code = self._process.exitcode
+        self.busy = work
+
+    def result(self) -> Outcome | None:
+        """The outcome of the busy file once there is one (``None`` meanwhile); ``WorkerFailure`` if it failed."""
+        assert self.busy is not None
+        if self.conn.poll(0):
+            try:
+                status, payload = self.conn.recv()
+            except (EOFError, OSError):
                 self.kill()
-                raise WorkerFailure("WorkerCrashed", f"the worker process stopped (exit code {code})")
-            if time.monotonic() >= deadline:
-                self.kill()
-                raise WorkerFailure("TimeoutError", f"no result after {timeout:.0f} s; the worker was stopped")
+                raise WorkerFailure("WorkerCrashed", "the worker process stopped while processing") from None
+            if status == "ok":
+                return payload
+            raise WorkerFailure(*payload)
+        if not self._process.is_alive():
+            code = self._process.exitcode
+            self.kill()
+            raise WorkerFailure("WorkerCrashed", f"the worker process stopped (exit code {code})")
+        if time.monotonic() >= self.busy.deadline:
+            limit = self.busy.deadline - self.busy.started
+            self.kill()
+            raise WorkerFailure("TimeoutError", f"no result after {limit:.0f} s; the worker was stopped")
+        return None
 
     def kill(self) -> None:
+        """Stop the worker process at once (a crash or a time-out); the next file starts a new one."""
         if self._process is not None:
             if self._process.is_alive():
                 self._process.kill()
             self._process.join(10)
             self._process.close()
-        if self._conn is not None:
-            self._conn.close()
-        self._process = self._conn = None
+        if self.conn is not None:
+            self.conn.close()
+        self._process = self.conn = None
 
     def stop(self) -> None:
-        if self._process is None or self._conn is None:
+        """Ask the worker process to exit once idle, and wait for it."""
+        if self._process is None or self.conn is None:
             return
         with contextlib.suppress(OSError):
-            self._conn.send(None)
+            self.conn.send(None)
         self._process.join(10)
         self.kill()
 
@@ -771,6 +809,7 @@ class _QueueHandler(FileSystemEventHandler):
         self._events = events
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        """Queue the event's kind and paths (nothing here can fail, so the observer thread cannot die of it)."""
         self._events.put((event.event_type, os.fsdecode(event.src_path), os.fsdecode(event.dest_path or b""),
                           event.is_directory))
 
@@ -790,9 +829,11 @@ class _Watcher:
 
     @property
     def mode(self) -> str:
+        """``"polling"`` or ``"native events"``, as log lines say it."""
         return "polling" if self.polling else "native events"
 
     def start(self) -> None:
+        """Start a new observer on the inbox; ``OSError`` when it cannot watch it."""
         observer: BaseObserver = (PollingObserver(timeout=self._poll_interval) if self.polling else Observer())
         info = os.stat(self.inbox)
         observer.schedule(self.handler, str(self.inbox), recursive=True)
@@ -817,6 +858,7 @@ class _Watcher:
         return None
 
     def stop(self) -> None:
+        """Stop the observer, whether it is alive or not."""
         observer, self._observer = self._observer, None
         if observer is None:
             return
@@ -910,7 +952,9 @@ class WatchService:
         self.host_key = _host_key()
         self.watcher: _Watcher | None = None
         self.journal: Journal | None = None
-        self.worker: _Worker | None = None
+        self.workers: list[_Worker] = []
+        self.prepared: list[_InFlight] = []
+        self.in_flight: set[Path] = set()
         self.inbox = options.inbox
         self.outbox = options.outbox
         self.inbox_id = ""
@@ -924,7 +968,13 @@ class WatchService:
     # ------------------------------------------------------------------------------------------- life
 
     def run(self) -> WatchReport:
-        """Start, loop until stopped (or done with ``once``), then stop cleanly; return what was done."""
+        """Start, loop until stopped (or done with ``once``), then stop cleanly; return what was done.
+
+        Example:
+            >>> WatchService(WatchOptions(inbox=Path("inbox"), outbox=Path("outbox"), once=True), load_settings(),
+            ...     ServiceSettings()).run().outcomes  # doctest: +SKIP
+            {'done': 12, 'rejected': 1, 'duplicate': 0}
+        """
         try:
             self._start()
             self._loop()
@@ -943,9 +993,10 @@ class WatchService:
         if journal_file is not None:
             make_dirs(journal_file.parent, 0o700)
         self.journal = Journal.open(url)
-        if journal_file is not None:
-            with contextlib.suppress(OSError):
-                os.chmod(journal_file, 0o600)  # it holds file names, which are personal data
+        if journal_file is not None:  # it holds file names, which are personal data; SQLite gives its -wal and
+            for suffix in ("", "-wal", "-shm"):  # -shm files the database file's mode when it makes them again
+                with contextlib.suppress(OSError):
+                    os.chmod(f"{journal_file}{suffix}", 0o600)
         self.inbox_id = self._inbox_identity()
         self._refuse_other_journals()
         polling = self._choose_polling()
@@ -965,8 +1016,9 @@ class WatchService:
         logger.info("service %s started (sglogs %s, pid %d): %s; settle %.1f s, rescan every %.1f min, "
                     "journal %s, %s", self.instance_id[:8], __version__, os.getpid(), self.report.mode,
                     svc.settle_seconds, svc.rescan_minutes, describe_url(url), pyexpat.EXPAT_VERSION)
-        self.worker = _Worker(self.settings)
-        self.worker.start()
+        self.workers = [_Worker(self.settings, n) for n in range(svc.workers)]
+        for worker in self.workers:
+            worker.start()
         if not self.options.once:
             self.watcher = _Watcher(self.inbox, self.events, polling, svc.poll_interval_seconds)
             self._start_watcher()
@@ -979,8 +1031,8 @@ class WatchService:
     def _shutdown(self) -> None:
         if self.watcher is not None:
             self.watcher.stop()
-        if self.worker is not None:
-            self.worker.stop()
+        for worker in self.workers:
+            worker.stop()
         if self.work is not None:
             shutil.rmtree(self.work, ignore_errors=True)
         if self.journal is not None:
@@ -999,27 +1051,108 @@ class WatchService:
             self._drain_events(now)
             self._maintain(now)
             self._check_tracked(now)
-            ready = self.tracker.pop_ready(now)
-            for index, path in enumerate(ready):
-                if self.stop.is_set() or time.monotonic() - now > 1.0:
-                    for rest in ready[index:]:  # still whole: taken in the next turn, after events and heartbeats
-                        self.later[rest] = now
-                    break
-                self._handle(path)
+            self._collect()
+            # Prepare the next file (copy, record, claim) while the workers are busy, so that a worker that
+            # finishes gets it at once; the longest settled file first, one per turn, so events, heartbeats and
+            # supervision run between files.
+            ready = self.tracker.pop_ready(now, limit=1) if len(self.prepared) < len(self.workers) else []
             if ready:
+                try:
+                    self._prepare(ready[0])
+                except Exception as exc:  # one file must never stop the loop
+                    self._unexpected(exc, ready[0], None, started=False)
+                self._feed()
                 continue
-            if self.options.once and not self.tracker and not self._later_due_soon():
+            if self.options.once and not self.tracker and not self.in_flight and not self._later_due_soon():
                 return
-            self._wait(now)
+            self._wait(now, len(self.prepared) < len(self.workers))
+        self._finish_in_flight()
 
-    def _wait(self, now: float) -> None:
+    def _finish_in_flight(self) -> None:
+        """Stopping: take no new file, but let the files being processed finish (SIGTERM's promise)."""
+        assert self.journal is not None
+        for work in self.prepared:  # claimed but not started: given back for the next start to take at once
+            self.journal.release(work.entry.id, self.instance_id)
+            self._done_with(work)
+        self.prepared.clear()
+        while self.in_flight:
+            now = time.monotonic()
+            self._maintain(now, stopping=True)
+            self._collect(feed=False)
+            self._wait(now, False)
+
+    def _feed(self) -> None:
+        """Give prepared files to free workers."""
+        for worker in self.workers:
+            if worker.busy is None and self.prepared:
+                self._submit(self.prepared.pop(0), worker)
+
+    def _collect(self, feed: bool = True) -> None:
+        """Record the outcome of every file a worker has finished (or failed on), after giving that worker its
+        next file, so that the bookkeeping here overlaps with the next file's processing."""
+        for worker in self.workers:
+            work = worker.busy
+            if work is None:
+                continue
+            try:
+                outcome = worker.result()
+            except WorkerFailure as failure:
+                worker.busy = None
+                if feed:
+                    self._feed()
+                try:
+                    self._failed(work.entry, work.path, work.snapshot, failure)
+                except Exception as exc:  # one file must never stop the loop
+                    self._unexpected(exc, work.path, work.entry, started=True)
+                finally:
+                    self._done_with(work)
+                continue
+            if outcome is None:
+                continue
+            worker.busy = None
+            if feed:
+                self._feed()
+            try:
+                self._complete(work, outcome)
+            except Exception as exc:  # one file must never stop the loop
+                self._unexpected(exc, work.path, work.entry, started=True)
+            finally:
+                self._done_with(work)
+
+    def _unexpected(self, exc: Exception, path: Path, entry: JournalEntry | None, *, started: bool) -> None:
+        """Something failed around one file (the outbox's share gone while filing, the database away): say what,
+        give the file back untouched as far as its attempts go, and try it again later."""
+        assert self.journal is not None
+        delay = self.svc.retry_seconds
+        what = f"file #{entry.id} sha256:{entry.short_sha}" if entry is not None else "a file"
+        level = logging.WARNING if isinstance(exc, OSError) else logging.ERROR
+        logger.log(level, "%s could not be dealt with (%s at %s); trying again in %.1f s", what,
+                   type(exc).__name__, _where(exc), delay)
+        if entry is not None:
+            with contextlib.suppress(Exception):
+                self.journal.release(entry.id, self.instance_id, not_before=time.time() + delay,
+                                     error_kind=type(exc).__name__, error=f"{type(exc).__name__} at {_where(exc)}",
+                                     count_attempt=not started)
+        self._set_aside(path, delay)
+
+    def _done_with(self, work: _InFlight) -> None:
+        self.in_flight.discard(work.path)
+        if work.snapshot.copy is not None:
+            shutil.rmtree(work.snapshot.copy.parent, ignore_errors=True)
+
+    def _wait(self, now: float, can_take: bool) -> None:
         deadlines = [self._next_beat]
         if not self.options.once:
             deadlines.append(self._next_rescan)
-        if (due := self.tracker.next_due()) is not None:
+        if can_take and (due := self.tracker.next_due()) is not None:
             deadlines.append(due)
-        deadlines.extend(self.later.values())
+        if can_take:
+            deadlines.extend(self.later.values())
         timeout = min(0.25, max(0.0, min(deadlines) - now))
+        busy = [w.conn for w in self.workers if w.busy is not None and w.conn is not None]
+        if busy:  # a result is what matters most now; events wait in their queue meanwhile
+            multiprocessing.connection.wait(busy, timeout=min(timeout, 0.05) if can_take else timeout)
+            return
         with contextlib.suppress(queue.Empty):
             self.events.put(self.events.get(timeout=timeout))  # woken by an event: keep it for _drain_events
 
@@ -1047,7 +1180,8 @@ class WatchService:
                         self._scan_folder(path, now)  # a folder moved in brings files no event names
                     continue
                 self.event_paths.add(path)
-                self.tracker.observe(path, regular_file_signature(path), now)
+                if path not in self.in_flight:
+                    self.tracker.observe(path, regular_file_signature(path), now)
 
     def _watchable(self, path: Path) -> bool:
         try:
@@ -1076,11 +1210,14 @@ class WatchService:
             if entry.path == rel and entry.claimed_by is None and regular_file_signature(path) is None:
                 self._settle_missing(entry)
 
-    def _maintain(self, now: float) -> None:
+    def _maintain(self, now: float, stopping: bool = False) -> None:
         if now >= self._next_beat:
             self._next_beat = now + self.svc.heartbeat_seconds
             self._beat()
-            self._recover_claims()
+            if not stopping:
+                self._recover_claims()
+        if stopping:
+            return
         if self.watcher is not None:
             self._supervise_watcher(now)
         if not self.options.once and now >= self._next_rescan:
@@ -1094,12 +1231,6 @@ class WatchService:
         except Exception as exc:  # the database away for a moment must not stop the service
             logger.warning("could not update the journal's heartbeat (%s); will try again", type(exc).__name__)
         self._write_marker()
-
-    def _beat_if_due(self) -> None:
-        now = time.monotonic()
-        if now >= self._next_beat:
-            self._next_beat = now + self.svc.heartbeat_seconds
-            self._beat()
 
     # ------------------------------------------------------------------------------------------- scanning
 
@@ -1118,14 +1249,18 @@ class WatchService:
             self._inbox_unreadable = False
         missed = 0
         for path, signature in found.items():
-            if path in self.tracker or path in self.later:
+            if path in self.tracker or path in self.later or path in self.in_flight:
                 continue
             if not startup and self._missed_by_events(path, wall):
                 missed += 1
             self.tracker.observe(path, signature, now)
         self.event_paths.clear()
         self._last_scan_wall = wall
-        self._reconcile(set(found))
+        try:
+            self._reconcile(set(found))
+        except Exception as exc:  # the journal away for a moment: the next scan settles those rows
+            logger.warning("could not settle the journal's open rows (%s at %s); will try at the next scan",
+                           type(exc).__name__, _where(exc))
         if missed and self.watcher is not None and not self.watcher.polling:
             logger.warning("the rescan found %d files the inbox's change events never reported (usual on network "
                            "shares, WSL and Docker Desktop); switching to polling", missed)
@@ -1143,7 +1278,7 @@ class WatchService:
     def _scan_folder(self, folder: Path, now: float) -> None:
         with contextlib.suppress(OSError):
             for path, signature in scan_inbox(folder):
-                if self._watchable(path):
+                if self._watchable(path) and path not in self.in_flight:
                     self.event_paths.add(path)
                     self.tracker.observe(path, signature, now)
 
@@ -1151,7 +1286,9 @@ class WatchService:
         """Settle open journal rows of this inbox whose file is gone and that nobody holds."""
         assert self.journal is not None
         for entry in self.journal.entries(open_only=True, inbox_id=self.inbox_id):
-            if entry.claimed_by is None and self.inbox / entry.path not in present:
+            path = self.inbox / entry.path
+            # the scan is a moment old: look again before deciding a file is gone
+            if entry.claimed_by is None and path not in present and regular_file_signature(path) is None:
                 self._settle_missing(entry)
 
     def _settle_missing(self, entry: JournalEntry) -> None:
@@ -1227,7 +1364,8 @@ class WatchService:
 
     # ------------------------------------------------------------------------------------------- one file
 
-    def _handle(self, path: Path) -> None:
+    def _prepare(self, path: Path) -> None:
+        """Copy, record and claim a settled file; one to process joins ``self.prepared``, others are dealt with."""
         assert self.journal is not None
         try:
             snapshot = self._snapshot(path)
@@ -1237,22 +1375,32 @@ class WatchService:
         except FileNotFoundError:
             return
         except OSError as exc:
+            if getattr(exc, "winerror", None) in _WINDOWS_SHARING_VIOLATIONS:
+                self._set_aside(path, self.svc.settle_seconds)  # open in Word, or antivirus scanning it: not ready
+                return
             logger.warning("a file in the inbox cannot be read (%s); trying again in %.0f s",
                            exc.strerror or type(exc).__name__, self.svc.retry_seconds)
             self._set_aside(path, self.svc.retry_seconds)
             return
         if snapshot is None:
             return
+        work = None
         try:
             rel = path.relative_to(self.inbox).as_posix()
             entry = self.journal.record(self.inbox_id, rel, snapshot.sha256, snapshot.size)
-            claim = self.journal.claim(entry.id, self.instance_id, lease_seconds=self.svc.lease_seconds)
-            self._act_on_claim(claim, path, snapshot)
+            # claimed ahead of a free worker: the attempt is counted when processing starts (_submit)
+            claim = self.journal.claim(entry.id, self.instance_id, lease_seconds=self.svc.lease_seconds,
+                                       count_attempt=False)
+            work = self._act_on_claim(claim, path, snapshot)
         finally:
-            if snapshot.copy is not None:
+            if work is None and snapshot.copy is not None:
                 shutil.rmtree(snapshot.copy.parent, ignore_errors=True)
+        if work is not None:
+            self.prepared.append(work)
+            self.in_flight.add(path)
 
-    def _act_on_claim(self, claim: Claim, path: Path, snapshot: _Snapshot) -> None:
+    def _act_on_claim(self, claim: Claim, path: Path, snapshot: _Snapshot) -> _InFlight | None:
+        """Do what the claim allows; a file to process is returned (it then owns the private copy)."""
         assert self.journal is not None
         entry = claim.entry
         fresh = claim.status is ClaimStatus.DUPLICATE or (
@@ -1262,12 +1410,12 @@ class WatchService:
             # file changed: what we hold is no longer what is in the inbox, so it gets no outcome from us.
             self.journal.forget(entry.id, self.instance_id)
             self.tracker.observe(path, regular_file_signature(path), time.monotonic())
-            return
+            return None
         if claim.status is ClaimStatus.CLAIMED and entry is not None:
             first = self.journal.entry(entry.duplicate_of) if entry.duplicate_of is not None else None
             if entry.state is FileState.PROCESSING:
-                self._process(entry, path, snapshot)
-            elif entry.archive_path is None and first is not None:
+                return self._process(entry, path, snapshot)
+            if entry.archive_path is None and first is not None:
                 self._duplicate(entry, first, path, snapshot)  # stopped between the claim and its note
             else:
                 self._file_away(entry, path, snapshot)
@@ -1280,6 +1428,7 @@ class WatchService:
             self._set_aside(path, self.svc.heartbeat_seconds)
         elif claim.status is ClaimStatus.GONE:
             self._set_aside(path, self.svc.settle_seconds)
+        return None
 
     def _set_aside(self, path: Path, seconds: float) -> None:
         self.later[path] = time.monotonic() + max(0.0, seconds)
@@ -1321,23 +1470,40 @@ class WatchService:
         return _Snapshot(copy=copy, sha256=digest.hexdigest(), size=before.st_size, signature=signature,
                          name=path.name)
 
-    def _process(self, entry: JournalEntry, path: Path, snapshot: _Snapshot) -> None:
-        assert self.worker is not None
-        if entry.attempts > self.svc.max_attempts:
+    def _process(self, entry: JournalEntry, path: Path, snapshot: _Snapshot) -> _InFlight | None:
+        """The file, ready for a worker; or its outcome at once (too large, too many attempts) and ``None``."""
+        now = time.monotonic()
+        work = _InFlight(entry, path, snapshot, started=now, deadline=now + self.svc.file_timeout_seconds)
+        if entry.attempts >= self.svc.max_attempts:  # started that often, never finished: it may be what stops us
             self._give_up(entry, path, snapshot, f"sglogs stopped while working on it ({entry.error_kind or 'crash'})")
-            return
-        started = time.monotonic()
+            return None
         if snapshot.copy is None:
-            outcome = self._too_large(snapshot)
-        else:
-            job = _Job(snapshot.copy, self._layout(entry), self.process)
+            self._complete(work, self._too_large(snapshot))
+            return None
+        return work
+
+    def _submit(self, work: _InFlight, worker: _Worker) -> None:
+        assert self.journal is not None and work.snapshot.copy is not None
+        attempts = self.journal.start_attempt(work.entry.id, self.instance_id)
+        if attempts is None:
+            self._lost_claim(work.entry)
+            self._done_with(work)
+            return
+        work.entry = dataclasses.replace(work.entry, attempts=attempts)
+        work.started = time.monotonic()
+        work.deadline = work.started + self.svc.file_timeout_seconds
+        try:
+            worker.submit(_Job(work.snapshot.copy, self._layout(work.entry), self.process), work)
+        except WorkerFailure as failure:
             try:
-                outcome = self.worker.run(job, self.svc.file_timeout_seconds, self._beat_if_due,
-                                          min(1.0, self.svc.heartbeat_seconds))
-            except WorkerFailure as failure:
-                self._failed(entry, path, snapshot, failure)
-                return
-        seconds = time.monotonic() - started
+                self._failed(work.entry, work.path, work.snapshot, failure)
+            finally:
+                self._done_with(work)
+
+    def _complete(self, work: _InFlight, outcome: Outcome) -> None:
+        """A file's processing is over: record its outcome and file it away, or look again later."""
+        entry, path, snapshot = work.entry, work.path, work.snapshot
+        seconds = time.monotonic() - work.started
         if outcome.degraded and not self._degraded_said:
             self._degraded_said = True
             logger.warning("logs are only read, not reviewed: %s", outcome.degraded)
@@ -1441,6 +1607,8 @@ class WatchService:
         """The path the original will be filed under, reserved in the journal (kept from an earlier attempt)."""
         assert self.journal is not None
         if entry.archive_path is not None:
+            folder = (self.outbox / entry.archive_path).parent  # made again: it may have gone since
+            make_dirs(folder, self.settings.output.dir_mode_bits)
             return self.outbox / entry.archive_path
         make_dirs(folder, self.settings.output.dir_mode_bits)
         stem, dot, suffix = name.rpartition(".")
@@ -1492,13 +1660,10 @@ class WatchService:
             if _sha256_of(target) != entry.sha256:
                 raise FileExistsError(17, "another file is already filed under the reserved name")
         elif unchanged:
-            try:
-                os.replace(path, target)
-            except OSError as exc:
-                if exc.errno != 18:  # EXDEV: the outbox is on another filesystem, so copy then remove
-                    raise
-                _copy_atomic(path, target, mode)
-            os.chmod(target, mode)
+            # A second name, then the first removed: a link never overwrites, and removing a file is reported at
+            # once, while watchdog holds back a move out of the inbox for 0.5 s (to pair it with its other half),
+            # delaying every event behind it.
+            _file_by_link(path, target, mode)
             sync_dir(target.parent)
         elif snapshot is not None and snapshot.copy is not None:
             _copy_atomic(snapshot.copy, target, mode)  # the original changed meanwhile: file the bytes processed
@@ -1744,6 +1909,30 @@ def _create_with_content(path: Path, text: str) -> None:
                 fh.write(text)
     finally:
         Path(tmp_name).unlink(missing_ok=True)
+
+
+def _file_by_link(path: Path, target: Path, mode: int) -> None:
+    """Give the original its name in the outbox (the caller then removes it from the inbox).
+
+    A hard link never overwrites; a file that has other links (someone linked a private file into the inbox) is
+    copied, so the filed original cannot change with it. Without hard links (FAT, some shares) it is renamed, and
+    across filesystems copied.
+    """
+    if os.lstat(path).st_nlink > 1:
+        _copy_atomic(path, target, mode)
+        return
+    try:
+        os.link(path, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        try:
+            os.replace(path, target)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            _copy_atomic(path, target, mode)
+    os.chmod(target, mode)
 
 
 def _sha256_of(path: Path) -> str:

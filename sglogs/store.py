@@ -501,12 +501,14 @@ class Journal:
                 continue  # another service inserted the same row between our select and insert: read theirs
         raise RuntimeError("journal: could not record a file after three tries")
 
-    def claim(self, file_id: int, owner: str, *, lease_seconds: float, now: float | None = None) -> Claim:
+    def claim(self, file_id: int, owner: str, *, lease_seconds: float, count_attempt: bool = True,
+              now: float | None = None) -> Claim:
         """Take a row for ``owner`` if nobody holds it: atomically, so of two services only one succeeds.
 
         A ``seen`` row becomes ``processing`` and its ``attempts`` go up by one; so does a ``processing`` row
-        taken over from a service that died. A finished row keeps its state (it is claimed to be filed away). If
-        another row with the same content is already ``done``, this row becomes a ``duplicate`` of it.
+        taken over from a service that died. ``count_attempt=False`` leaves the count to ``start_attempt``, for a
+        claimant that takes files ahead of processing them. A finished row keeps its state (it is claimed to be
+        filed away). If another row with the same content is already ``done``, this row becomes a ``duplicate``.
 
         Example:
             >>> journal.claim(12, "a1b2", lease_seconds=60).status  # doctest: +SKIP
@@ -515,7 +517,7 @@ class Journal:
         now = time.time() if now is None else now
         for _ in range(3):
             try:
-                return self._claim_once(file_id, owner, lease_seconds, now)
+                return self._claim_once(file_id, owner, lease_seconds, now, count_attempt)
             except IntegrityError:
                 pass  # the same content is processing or done under another row: decided below
             outcome = self._claim_copy(file_id, owner, lease_seconds, now)
@@ -523,7 +525,7 @@ class Journal:
                 return outcome
         return Claim(ClaimStatus.BUSY, self.entry(file_id))
 
-    def _claim_once(self, file_id: int, owner: str, lease_seconds: float, now: float) -> Claim:
+    def _claim_once(self, file_id: int, owner: str, lease_seconds: float, now: float, count: bool) -> Claim:
         with self._write() as conn:
             row = conn.execute(select(_files).where(_files.c.id == file_id)).mappings().first()
             if row is None or row["closed_at"] is not None:
@@ -537,7 +539,7 @@ class Journal:
             result = conn.execute(
                 update(_files).where(_files.c.id == file_id, _files.c.claimed_by.is_(None)).values(
                     state=FileState.PROCESSING.value if working else current.state.value,
-                    attempts=current.attempts + (1 if working else 0),
+                    attempts=current.attempts + (1 if working and count else 0),
                     claimed_by=owner, lease_until=now + lease_seconds, claimed_at=now, not_before=None))
             if result.rowcount != 1:
                 return Claim(ClaimStatus.BUSY, current)
@@ -567,6 +569,20 @@ class Journal:
                 return Claim(ClaimStatus.BUSY, current, other)
             return Claim(ClaimStatus.DUPLICATE, _entry(
                 conn.execute(select(_files).where(_files.c.id == file_id)).mappings().one()), other)
+
+    def start_attempt(self, file_id: int, owner: str) -> int | None:
+        """Count one more attempt at processing a row ``owner`` holds; the new count, ``None`` if the claim is lost.
+
+        Example:
+            >>> journal.start_attempt(12, "a1b2")  # doctest: +SKIP
+            1
+        """
+        with self._write() as conn:
+            result = conn.execute(update(_files).where(_files.c.id == file_id, _files.c.claimed_by == owner)
+                                  .values(attempts=_files.c.attempts + 1))
+            if result.rowcount != 1:
+                return None
+            return conn.execute(select(_files.c.attempts).where(_files.c.id == file_id)).scalar_one()
 
     def reserve_archive(self, file_id: int, owner: str, archive_path: str) -> bool:
         """Reserve the name the original will be filed under; ``False`` if another row has it (or the claim is lost).
