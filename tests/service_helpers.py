@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from sglogs.config import Settings, load_settings
 from sglogs.dispatch import OutboxLayout, Outcome
@@ -238,13 +239,19 @@ def service_env(tmp: Path, **service: object) -> dict[str, str]:
 
 
 class ServiceProcess:
-    """``sglogs watch`` as a real process, its log lines appended to ``log``."""
+    """``sglogs watch`` as a real process, its log lines appended to ``log``.
+
+    Every one started is remembered, so that ``reap_services`` can kill those a failed test left running.
+    """
+
+    started_processes: ClassVar[list[ServiceProcess]] = []
 
     def __init__(self, args: list[str], env: dict[str, str], log: Path, cwd: Path) -> None:
         self.log = log
         with open(log, "ab") as err:
             self.proc = subprocess.Popen([sys.executable, "-W", "error", "-c", CLI, "watch", *args], env=env,
                                          cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        ServiceProcess.started_processes.append(self)
 
     @property
     def pid(self) -> int:
@@ -268,6 +275,20 @@ class ServiceProcess:
     def terminate(self, timeout: float = 30) -> int:
         self.proc.send_signal(signal.SIGTERM)
         return self.proc.wait(timeout)
+
+
+def reap_services() -> None:
+    """Kill the service processes (and their workers) that a test started and did not stop."""
+    import psutil
+
+    for service in ServiceProcess.started_processes:
+        if service.proc.poll() is None:
+            with contextlib.suppress(psutil.Error):
+                for child in psutil.Process(service.pid).children(recursive=True):
+                    child.kill()
+            service.proc.kill()
+            service.proc.wait(10)
+    ServiceProcess.started_processes.clear()
 
 
 def processes_gone(pids: Iterable[int]) -> bool:

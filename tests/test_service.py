@@ -53,6 +53,7 @@ from tests.service_helpers import (
     filed,
     journal,
     processes_gone,
+    reap_services,
     roster_csv,
     running,
     service_env,
@@ -68,6 +69,13 @@ ROSTER_XLSX = EXAMPLES / "roster.xlsx"
 #: Short times so the suite stays quick; the defaults are for people's folders.
 FAST = {"settle_seconds": 0.3, "heartbeat_seconds": 0.5, "lease_seconds": 5, "retry_seconds": 0.1,
         "incomplete_grace_seconds": 0.5, "poll_interval_seconds": 0.2}
+
+
+@pytest.fixture(autouse=True)
+def _no_service_left_running() -> object:
+    """A test that fails half way must not leave ``sglogs watch`` processes behind."""
+    yield
+    reap_services()
 
 
 def make_service(tmp: Path, settings: Settings, *, polling: bool = False, once: bool = False,
@@ -393,11 +401,11 @@ def test_polling_that_lost_the_inbox_is_restarted_when_it_returns(tmp_path: Path
     with running(make_service(tmp_path, settings, polling=True)):
         wait_until(lambda: "polling" in caplog.text, 10, "the start")
         inbox.rename(away)  # the share drops out
-        wait_until(lambda: "cannot be restarted yet" in caplog.text, 10, "the supervisor to notice")
+        wait_until(lambda: "cannot be restarted yet" in caplog.text, 30, "the supervisor to notice")
         away.rename(inbox)  # and comes back
-        wait_until(lambda: "running again" in caplog.text, 10, "the restart")
+        wait_until(lambda: "running again" in caplog.text, 30, "the restart")
         shutil.copy(LOG_DOCX, inbox / "after.docx")
-        wait_until(lambda: outcome(tmp_path, "after.docx") is not None, 10, "a file after the outage")
+        wait_until(lambda: outcome(tmp_path, "after.docx") is not None, 30, "a file after the outage")
 
 
 def test_native_events_unavailable_falls_back_to_polling(tmp_path: Path, settings: Settings,
