@@ -71,6 +71,7 @@ bench: install
 	$(PY) bench/bench_read.py
 	$(PY) bench/bench_review.py
 	$(PY) bench/bench_bundle.py
+	$(PY) bench/bench_watch.py
 
 # Rebuild the shipped templates after changing their layout (the .docx/.xlsx are committed).
 templates: install

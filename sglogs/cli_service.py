@@ -38,8 +38,8 @@ def register(app: typer.Typer) -> None:
 
 
 def watch(
-    inbox: Annotated[Path | None, typer.Option("--inbox", help="Folder to watch \\[default: inbox].")] = None,
-    outbox: Annotated[Path | None, typer.Option("--outbox", help="Folder for outputs \\[default: outbox].")] = None,
+    inbox: Annotated[Path | None, typer.Option("--inbox", help="Folder to watch [default: inbox].")] = None,
+    outbox: Annotated[Path | None, typer.Option("--outbox", help="Folder for outputs [default: outbox].")] = None,
     once: Annotated[bool, typer.Option("--once", help="Process what is in the inbox, then exit (for cron or "
                                                       "Task Scheduler).")] = False,
     polling: Annotated[bool, typer.Option("--polling", help="Poll the inbox instead of using change events "
@@ -69,7 +69,7 @@ def watch(
 
 def status(
     inbox: Annotated[Path | None, typer.Option("--inbox", help="Inbox to count waiting files in "
-                                                               "\\[default: inbox].")] = None,
+                                                               "[default: inbox].")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
 ) -> None:
     """Show the service: whether it runs, files by state, files waiting, the latest errors, the register's figures.

@@ -25,7 +25,7 @@ from typing import Final
 
 from .config import Settings
 from .errors import InputError, RosterError
-from .generate.logs import GenerateOptions, LogFormat, generate_logs, slug
+from .generate.logs import GenerateOptions, LogFormat, generate_logs
 from .models import Framework, ParsedLog
 from .read.safezip import printable_name
 from .read.sniff import DamagedFileError, EmptyFileError, UnsupportedFormatError, sniff
@@ -286,42 +286,18 @@ def review_or_read(
     out_dir: Path,
     frameworks: dict[str, Framework] | None = None,
 ) -> tuple[str | None, list[Path], bool | None, str | None]:
-    """Review a completed log with ``sglogs.review.review_log``; until that module can be imported, write the
-    parsed log as JSON instead. Returns the staff id, the outputs, ready-for-sign-off (``None``: not checked)
-    and what was skipped (``None``: nothing).
-
-    This is the one switch between the two: once ``sglogs.review`` is in place, the ``except`` branch goes.
+    """Review a completed log with ``sglogs.review.review_log``. Returns the staff id, the outputs,
+    ready-for-sign-off and what was skipped (``None``: nothing).
 
     Example:
         >>> review_or_read(Path("work/log.docx"), None, load_settings(), out_dir=Path("outbox/reviews"))
         ... # doctest: +SKIP
         ('NS001', [PosixPath('outbox/reviews/NS001/NS001-20260101-61a8_evidence.json')], None, None)
     """
-    try:
-        from .review import review_log
-    except ImportError as exc:  # interim: sglogs.review is being written
-        skipped = f"review unavailable ({type(exc).__name__})"
-        return (*_write_parsed(path, log, settings, out_dir, frameworks), skipped)
+    from .review import review_log
+
     result = review_log(path, settings, out_dir=out_dir, frameworks=frameworks)
     return result.staff_id, list(result.outputs), result.ready, None
-
-
-def _write_parsed(
-    path: Path,
-    log: ParsedLog | None,
-    settings: Settings,
-    out_dir: Path,
-    frameworks: dict[str, Framework] | None,
-) -> tuple[str | None, list[Path], None]:
-    if log is None:
-        from .read import read_log
-
-        log = read_log(path, settings, frameworks)
-    folder = out_dir / slug(log.staff.id or path.stem, "unknown")
-    make_dirs(folder, settings.output.dir_mode_bits)
-    target = folder / f"{slug(log.log_id or path.stem)}_evidence.json"
-    write_atomic(target, (log.model_dump_json(indent=2) + "\n").encode("utf-8"), settings.output.file_mode_bits)
-    return log.staff.id, [target], None
 
 
 # ------------------------------------------------------------------------------------------------- notes

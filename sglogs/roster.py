@@ -910,10 +910,13 @@ def _xlsx_table(path: Path, search: _HeaderSearch) -> Iterator[_Table]:
     from openpyxl import load_workbook
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
+    # an open file, not the name: openpyxl refuses a workbook saved as "staff.csv" by its extension alone
+    handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below, after the read-only workbook
     try:
         with _openpyxl_quiet():
-            wb = load_workbook(path, read_only=True, data_only=True)
+            wb = load_workbook(handle, read_only=True, data_only=True)
     except _XLSX_FAILURES as exc:
+        handle.close()
         raise _damaged(path, exc) from exc
     try:
         active = wb.active
@@ -937,6 +940,7 @@ def _xlsx_table(path: Path, search: _HeaderSearch) -> Iterator[_Table]:
         raise search.error()
     finally:
         wb.close()
+        handle.close()
 
 
 _XLSX_FAILURES = (

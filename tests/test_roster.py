@@ -1004,3 +1004,13 @@ def test_write_roster_errors_from_a_roster(tmp_path: Path) -> None:
         "name": "",
         "reason": "Column 'Name' is empty: add the person's name.",
     }
+
+
+def test_an_excel_roster_saved_under_a_csv_name_is_read_by_content(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.append(["Staff ID", "Name", "Framework", "Level"])
+    wb.active.append(["X1", "Ann Able", "norfolk-nscp-2024", "Stage 3"])
+    path = tmp_path / "staff.csv"
+    wb.save(path)
+    people = [p for p in read_roster(path) if isinstance(p, StaffMember)]
+    assert [p.staff_id for p in people] == ["X1"] and count_rows(path) == 1

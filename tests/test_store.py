@@ -259,6 +259,19 @@ def _process_copy(url: str, owner: str, path: str) -> str:
         journal.close()
 
 
+def _open_and_close(path: str) -> str:
+    Journal.open(sqlite_url(Path(path))).close()
+    return "ok"
+
+
+def test_services_starting_together_on_a_new_journal_all_open_it(tmp_path: Path) -> None:
+    with ProcessPoolExecutor(3, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for round_ in range(15):  # creating the tables and switching to WAL at the same moment
+            path = str(tmp_path / f"round-{round_}" / "journal.sqlite3")
+            Path(path).parent.mkdir()
+            assert list(pool.map(_open_and_close, [path] * 3)) == ["ok"] * 3
+
+
 def test_processes_racing_for_claims_each_file_claimed_exactly_once(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path / "journal.sqlite3")
     journal = Journal.open(url)
