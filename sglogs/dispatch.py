@@ -11,20 +11,17 @@ and is flushed to disk before ``process_file`` returns, so the service may recor
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
-import shutil
-import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Final
 
 from .config import Settings
 from .errors import InputError, RosterError
+from .files import atomic_output
 from .generate.logs import GenerateOptions, LogFormat, generate_logs
 from .models import Framework, ParsedLog
 from .read.safezip import printable_name
@@ -32,11 +29,8 @@ from .read.sniff import DamagedFileError, EmptyFileError, UnsupportedFormatError
 from .roster import count_rows
 
 #: Prefix of the temporary files sglogs writes before renaming them into place (shared with generation).
-TEMP_PREFIX: Final = ".~sglogs-"
-TEMP_SUFFIX: Final = ".part"
 _TEXT_PROBE_BYTES = 64 * 1024
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_OPENPYXL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 
 
 class FileKind(StrEnum):
@@ -171,8 +165,7 @@ def classify(
         ) from exc
     roster_problem = None
     if sniffed.format.value == "xlsx":
-        with _openpyxl_name(path) as readable:
-            roster_problem = _roster_problem(readable)
+        roster_problem = _roster_problem(path)
     if sniffed.format.value == "xlsx" and roster_problem is None:
         return FileKind.ROSTER, None
     from .read import read_log  # the readers load lxml and pdfplumber: only when a log is read
@@ -197,27 +190,6 @@ def _roster_problem(path: Path) -> RosterError | None:
     return None
 
 
-@contextlib.contextmanager
-def _openpyxl_name(path: Path) -> Iterator[Path]:
-    """The workbook under a name openpyxl accepts: it refuses a file by its extension (a roster saved as
-    ``staff.csv`` from Excel), while sglogs goes by content. A temporary private link or copy, when needed."""
-    if path.suffix.lower() in _OPENPYXL_SUFFIXES or not _is_zip(path):
-        yield path
-        return
-    with tempfile.TemporaryDirectory(prefix="sglogs-") as folder:
-        alias = Path(folder) / f"{path.stem or 'workbook'}.xlsx"
-        try:
-            os.link(path, alias)
-        except OSError:
-            shutil.copyfile(path, alias)
-        yield alias
-
-
-def _is_zip(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return fh.read(4) == b"PK\x03\x04"
-
-
 def _is_text(path: Path) -> bool:
     """Whether a file sniff refused looks like text (so the roster's reason is the useful one to give)."""
     with path.open("rb") as fh:
@@ -230,10 +202,9 @@ def _is_text(path: Path) -> bool:
 
 def _generate(path: Path, settings: Settings, layout: OutboxLayout) -> Outcome:
     started_ns = time.time_ns()
-    with _openpyxl_name(path) as roster:
-        options = GenerateOptions(roster=roster, out=layout.logs,
-                                  formats=tuple(LogFormat(f) for f in settings.generate.formats))
-        report = generate_logs(options, settings)
+    options = GenerateOptions(roster=path, out=layout.logs,
+                              formats=tuple(LogFormat(f) for f in settings.generate.formats))
+    report = generate_logs(options, settings)
     outputs = _written_since(layout.logs, started_ns)
     if report.errors_file is not None and report.errors_file not in outputs:
         outputs.append(report.errors_file)
@@ -380,17 +351,10 @@ def write_atomic(path: Path, data: bytes, mode: int) -> None:
     Example:
         >>> write_atomic(Path("outbox/rejected/x.txt.error.txt"), b"...", 0o600)  # doctest: +SKIP
     """
-    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with atomic_output(path, mode) as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())  # the service records an outcome only once its outputs are on disk
     sync_dir(path.parent)
 
 

@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 #: Temp files start with this, so folder scans (and people) can tell them from finished outputs.
 TEMP_PREFIX = ".~sglogs-"
+TEMP_SUFFIX = ".part"
 
 
 @contextmanager
@@ -25,7 +26,7 @@ def atomic_output(path: Path, mode: int = 0o600) -> Iterator[BinaryIO]:
         >>> with atomic_output(Path("outbox/x.bin")) as fh:  # doctest: +SKIP
         ...     fh.write(b"data")
     """
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
@@ -56,7 +57,7 @@ def atomic_save(save: Callable[[str], None], path: Path, mode: int = 0o600) -> P
         PosixPath('outbox/register.xlsx')
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     os.close(fd)
     try:
         save(tmp)

@@ -56,8 +56,6 @@ from watchdog.observers.polling import PollingObserver
 from . import __version__
 from .config import Settings
 from .dispatch import (
-    TEMP_PREFIX,
-    TEMP_SUFFIX,
     FileKind,
     OutboxLayout,
     Outcome,
@@ -70,6 +68,7 @@ from .dispatch import (
     write_atomic,
 )
 from .errors import ConfigError, UsageError
+from .files import TEMP_PREFIX, TEMP_SUFFIX
 from .frameworks import load_frameworks
 from .models import Framework
 from .read.safezip import printable_name
