@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..audit import AMBER_AT_PERCENT, GREEN_AT_PERCENT, QCARD_SOURCE, AuditFigure, QCardAnswer
 from ..files import atomic_save
 from ..models import RagStatus
+from ..workbook_text import put_text  # security: every string a string, never a formula
 from .register_xlsx import fit_row_height
 
 #: Badge fills (RGB hex) per RAG, the same light fills as the review documents' action plan; grey: no data.
@@ -258,7 +259,7 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 def _sheet_header(ws: Worksheet, headers: Sequence[str], widths: Sequence[float]) -> None:
     for column, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = ws.cell(1, column, header)
+        cell = put_text(ws, 1, column, header)
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.freeze_panes = "A2"
@@ -303,7 +304,7 @@ def write_audit_xlsx(
         values = (answer.number, answer.title, answer.question, answer.measure, answer.figure, head.numerator,
                   head.denominator, (head.percent / 100) if head.percent is not None else None,
                   rag_word(answer.rag), further or None)
-        cells = [ws.cell(row, column, value) for column, value in enumerate(values, start=1)]
+        cells = [put_text(ws, row, column, value) for column, value in enumerate(values, start=1)]
         for cell in cells:
             cell.alignment = _WRAP
         cells[7].number_format = "0%"
@@ -317,7 +318,7 @@ def write_audit_xlsx(
     for answer in answers:
         for person in answer.people:
             row += 1
-            cells = [people.cell(row, column, value) for column, value in enumerate(
+            cells = [put_text(people, row, column, value) for column, value in enumerate(
                 (answer.number, answer.title, person.staff_id, person.name, "Yes" if person.counted else "No",
                  person.detail), start=1)]
             for cell in cells:

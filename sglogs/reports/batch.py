@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..files import atomic_save
+from ..workbook_text import append_text  # security: every string a string, never a formula
 
 if TYPE_CHECKING:
     from ..review import BatchReport
@@ -29,22 +30,23 @@ def write_batch_summary(report: BatchReport, path: Path, mode: int = 0o600) -> P
     wb = Workbook()
     ws = wb.active
     ws.title = "Reviews"
-    ws.append(["Staff ID", "Log ID", "File", "Ready for sign-off", "Errors", "Warnings", "Entries",
+    append_text(ws, ["Staff ID", "Log ID", "File", "Ready for sign-off", "Errors", "Warnings", "Entries",
                "What blocks sign-off"])
     for result in sorted(report.results, key=lambda r: (r.ready, r.staff_id or "")):
         errors = [f for f in result.findings if f.severity.blocks_signoff]
-        ws.append([result.staff_id or "", result.log_id or "", result.source.name, "Yes" if result.ready else "No",
-                   len(errors), len(result.findings) - len(errors), result.entries,
-                   "\n".join(f.message for f in errors[:12]) + ("\n…" if len(errors) > 12 else "")])
+        append_text(ws, [result.staff_id or "", result.log_id or "", result.source.name,
+                         "Yes" if result.ready else "No", len(errors), len(result.findings) - len(errors),
+                         result.entries,
+                         "\n".join(f.message for f in errors[:12]) + ("\n…" if len(errors) > 12 else "")])
     _style(ws, (12, 24, 36, 12, 8, 10, 8, 90))
     if report.results:
         table = Table(displayName="Reviews", ref=f"A1:H{len(report.results) + 1}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(table)
     failed = wb.create_sheet("Could not be read")
-    failed.append(["File", "Why, and what to do"])
+    append_text(failed, ["File", "Why, and what to do"])
     for source, reason in report.failures:
-        failed.append([source.name, reason])
+        append_text(failed, [source.name, reason])
     _style(failed, (40, 120))
     atomic_save(wb.save, path, mode)
     return path

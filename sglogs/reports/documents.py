@@ -100,6 +100,7 @@ from ..models import (
     RequiredCompetency,
     Severity,
 )
+from ..workbook_text import put_text, set_text
 
 __all__ = [
     "ACTION_BLANK_ROWS",
@@ -820,7 +821,7 @@ class _ActionPlanWorkbook:
         ws = wb[self.sheet]
         try:
             for coordinate, template in self.cells.items():
-                ws[coordinate].value = _clean(template.render(context))
+                set_text(ws[coordinate], template.render(context))  # security: text, never a formula
             for (which, part), template in self.footers.items():
                 getattr(getattr(ws, which), part).text = _clean(template.render(context))
         except jinja2.UndefinedError as exc:
@@ -836,7 +837,7 @@ class _ActionPlanWorkbook:
             lines = 1
             for field, col in self.columns.items():
                 value = _cell_value(item, field)
-                ws.cell(row=row, column=col, value=value)
+                put_text(ws, row, col, value)  # security: text, never a formula
                 if isinstance(value, str):
                     lines = max(lines, _lines(value, ws.column_dimensions[get_column_letter(col)].width))
             # Excel does not fit a row to wrapped text when it opens a file: the height is set from the text

@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..files import atomic_save
 from ..register import BAND_DAYS, RAG_COLOURS, ComplianceGroup, RegisterRow, RegisterSummary, band_colours
+from ..workbook_text import put_text  # security: every string a string, never a formula
 
 DATE_FORMAT = "dd/mm/yyyy"
 PERCENT_FORMAT = "0%"
@@ -99,7 +100,7 @@ def _fill(key: str) -> PatternFill:
 def _header(ws: Worksheet, row: int, labels: Sequence[str], first_column: int = 1, *, numbers_from: int = 0) -> None:
     """A header row; labels from index ``numbers_from`` (when > 0) head numbers and are centred over them."""
     for offset, label in enumerate(labels):
-        cell = ws.cell(row, first_column + offset, label)
+        cell = put_text(ws, row, first_column + offset, label)
         centred = 0 < numbers_from <= offset
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _CENTRE_WRAP if centred else _WRAP
 
@@ -127,7 +128,7 @@ def _register_sheet(ws: Worksheet, rows: Sequence[RegisterRow], title: str, band
         cells = []
         for column, (_, _, value_of, kind) in enumerate(COLUMNS, start=1):
             value = value_of(row)
-            cell = ws.cell(row_number, column, value if value not in (None, "") else None)
+            cell = put_text(ws, row_number, column, value if value not in (None, "") else None)
             cell.alignment = _WRAP if kind == "wrap" else _TOP
             if kind == "date":
                 cell.number_format = DATE_FORMAT
@@ -156,7 +157,7 @@ def _group_cells(ws: Worksheet, row: int, column: int, group: ComplianceGroup) -
     values: list[Any] = [group.people, group.in_date, group.signed_off, group.compliant,
                          group.percent_in_date / 100, group.percent_signed_off / 100, group.percent_compliant / 100]
     for offset, value in enumerate(values):
-        cell = ws.cell(row, column + offset, value)
+        cell = put_text(ws, row, column + offset, value)
         cell.alignment = _CENTRE
         if offset >= 4:
             cell.number_format = PERCENT_FORMAT
@@ -164,42 +165,42 @@ def _group_cells(ws: Worksheet, row: int, column: int, group: ComplianceGroup) -
 
 def _summary_sheet(ws: Worksheet, result: RegisterSummary, *, organisation: str, as_of: dt.date | None,
                    title: str, band_days: Sequence[int]) -> None:
-    ws["A1"] = "Safeguarding competency register: summary"
+    put_text(ws, 1, 1, "Safeguarding competency register: summary")
     ws["A1"].font = _TITLE_FONT
-    ws["A2"] = " · ".join(p for p in (organisation, f"as at {as_of:%d/%m/%Y}" if as_of else "") if p)
+    put_text(ws, 2, 1, " · ".join(p for p in (organisation, f"as at {as_of:%d/%m/%Y}" if as_of else "") if p))
     ws["A3"] = ("In date: refresher training not past its due date (3 years after the last formal training in any "
                 "reviewed log, 2 for designated leads). Compliant: in date and latest reviewed log signed off.")
     ws["A3"].alignment = Alignment(wrap_text=False)
     row = 5
-    ws.cell(row, 1, "Overall").font = _HEADING_FONT
+    put_text(ws, row, 1, "Overall").font = _HEADING_FONT
     _header(ws, row + 1, ["", *_GROUP_HEADERS], numbers_from=1)
     ws.row_dimensions[row + 1].height = 30
-    ws.cell(row + 2, 1, "Everyone")
+    put_text(ws, row + 2, 1, "Everyone")
     _group_cells(ws, row + 2, 2, result.overall)
     row += 4
-    ws.cell(row, 1, "Refresher training").font = _HEADING_FONT
+    put_text(ws, row, 1, "Refresher training").font = _HEADING_FONT
     _header(ws, row + 1, ["Status", "People"], numbers_from=1)
     colours = band_colours(band_days)
     for offset, (label, count) in enumerate(result.bands.items(), start=2):
-        cell = ws.cell(row + offset, 1, label)
+        cell = put_text(ws, row + offset, 1, label)
         cell.fill = _fill(colours.get(label, "unknown"))
-        ws.cell(row + offset, 2, count).alignment = _CENTRE
+        put_text(ws, row + offset, 2, count).alignment = _CENTRE
     row += len(result.bands) + 3
-    ws.cell(row, 1, "Compliance by setting").font = _HEADING_FONT
+    put_text(ws, row, 1, "Compliance by setting").font = _HEADING_FONT
     _header(ws, row + 1, ["Setting", *_GROUP_HEADERS], numbers_from=1)
     ws.row_dimensions[row + 1].height = 30
     first_setting = row + 2
     for offset, group in enumerate(result.by_setting):
-        ws.cell(first_setting + offset, 1, group.name)
+        put_text(ws, first_setting + offset, 1, group.name)
         _group_cells(ws, first_setting + offset, 2, group)
     last_setting = first_setting + len(result.by_setting) - 1
     row = max(last_setting, first_setting) + 2
-    ws.cell(row, 1, "Compliance by level").font = _HEADING_FONT
+    put_text(ws, row, 1, "Compliance by level").font = _HEADING_FONT
     _header(ws, row + 1, ["Level", "Framework", *_GROUP_HEADERS], numbers_from=2)
     ws.row_dimensions[row + 1].height = 30
     for offset, group in enumerate(result.by_level, start=2):
-        ws.cell(row + offset, 1, group.level)
-        ws.cell(row + offset, 2, group.framework)
+        put_text(ws, row + offset, 1, group.level)
+        put_text(ws, row + offset, 2, group.framework)
         _group_cells(ws, row + offset, 3, group)
     for column, width in zip("ABCDEFGHI", (30, 17, 10, 10, 10, 10, 10, 10, 10), strict=True):
         ws.column_dimensions[column].width = width
