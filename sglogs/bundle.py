@@ -60,6 +60,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from . import __version__
 from .config import ReadSettings, Settings
 from .errors import InputError, UsageError
+from .files import make_folders
 from .generate.logs import slug
 from .read.safezip import DamagedFileError, EncryptedFileError, SafeZip, UnsafeFileError, printable_name
 from .records import EVIDENCE_SUFFIX, ReviewRecord, load_reviews
@@ -1041,13 +1042,7 @@ def _write_manifest(out: IO[bytes], *, scope: BundleScope, created: str, people:
 
 
 def _make_dirs(path: Path, mode: int) -> None:
-    missing = []
-    while not path.exists():
-        missing.append(path)
-        path = path.parent
-    for folder in reversed(missing):
-        folder.mkdir()
-        os.chmod(folder, mode)
+    make_folders(path, mode)  # security 15.2: the one folder maker
 
 
 def build_bundle(

@@ -26,6 +26,7 @@ from rich.text import Text
 from . import __version__
 from .config import load_settings
 from .errors import ExitCode, SglogsError, UsageError
+from .files import make_folders
 from .frameworks import (
     export_csv,
     framework_yaml,
@@ -449,7 +450,7 @@ def frameworks_import(
         target = target_dir / f"{fw.id}.yaml"
         if target.exists() and not force:
             raise UsageError(f"{target} exists; use --force to replace it.")
-        target_dir.mkdir(parents=True, exist_ok=True)
+        make_folders(target_dir, 0o755)  # security 15.2: one folder maker (frameworks are not personal data)
         target.write_text(framework_yaml(fw), encoding="utf-8")
         count = sum(len(lv.competencies) for lv in fw.levels)
         err.print(f"Imported {fw.id}: {len(fw.levels)} levels, {count} competencies -> {target}")

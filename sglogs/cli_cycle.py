@@ -16,6 +16,7 @@ import typer
 
 from .config import Settings, load_settings
 from .errors import UsageError
+from .files import make_folders
 from .frameworks import load_frameworks
 from .generate.logs import slug
 from .models import Framework, StaffMember
@@ -151,7 +152,9 @@ def register(app: typer.Typer) -> None:
         rows = build_register(inputs.people, inputs.records, inputs.frameworks, settings, today, setting,
                               band_days=settings.register_band_days)
         result = summary(rows)
-        path = write_register(rows, result, out_file or settings.outbox / REGISTER_FILE,
+        target = out_file or settings.outbox / REGISTER_FILE
+        make_folders(target.parent, settings.output.dir_mode_bits)  # security 15.2: folders get the configured mode
+        path = write_register(rows, result, target,
                               settings.output.file_mode_bits, organisation=settings.organisation, as_of=today)
         out.print(str(path))
         for line in [*_warn_rejected(inputs), *headline(result)]:
@@ -180,7 +183,7 @@ def register(app: typer.Typer) -> None:
                                   green_at=settings.audit.green_at, amber_at=settings.audit.amber_at,
                                   additional_roles=settings.audit.additional_roles)
         folder = out_dir or settings.outbox / AUDIT_FOLDER
-        folder.mkdir(mode=settings.output.dir_mode_bits, parents=True, exist_ok=True)
+        make_folders(folder, settings.output.dir_mode_bits)  # security 15.2: every folder, whatever the umask
         stem = f"{AUDIT_STEM}_{today.isoformat()}" + (f"_{slug(setting)}" if setting else "")
         scope = f"Setting: {setting}" if setting else "Whole organisation"
         for write, suffix in ((write_audit_docx, ".docx"), (write_audit_xlsx, ".xlsx")):

@@ -107,3 +107,15 @@ class TemplateError(ConfigError):
         >>> TemplateError("templates/log.xlsx has no 'Cover' sheet.").exit_code
         <ExitCode.CONFIGURATION: 4>
     """
+
+
+class UnsafeOutputError(InputError):
+    """An output folder or file is a link, or leads outside the folder sglogs was told to write into (the
+    service files the input in `rejected/` with this reason and carries on).
+
+    Example:
+        >>> UnsafeOutputError("outbox/reviews is a link; replace it with a folder.").exit_code
+        <ExitCode.UNREADABLE_INPUT: 3>
+    """
+
+    exit_code = ExitCode.UNREADABLE_INPUT

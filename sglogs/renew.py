@@ -15,8 +15,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from .config import Settings
+from .files import make_folders
 from .frameworks import load_frameworks, required_competencies
-from .generate.logs import LogFormat, LogJob, LogWriter, make_dirs, plan_log
+from .generate.logs import LogFormat, LogJob, LogWriter, plan_log
 from .models import CarriedItem, Framework, Period, StaffMember
 from .records import ReviewRecord, latest_by_person, load_reviews
 from .roster import RosterRowError, RosterRules, read_roster
@@ -171,7 +172,7 @@ def renew_logs(options: RenewOptions, settings: Settings, *, today: dt.date | No
             report.already_renewed.append(sid)
             continue
         writer = writer or LogWriter(settings, options.formats, today, frameworks)
-        make_dirs(plan.stem.parent, settings.output.dir_mode_bits)
+        make_folders(plan.stem.parent, settings.output.dir_mode_bits)  # security 15.2
         writer.write(LogJob(person=person, identity=plan.identity, stem=plan.stem, formats=missing,
                             carried_forward=carried_forward(current.record)))
         report.renewed.append((sid, plan.path(missing[0])))

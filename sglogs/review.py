@@ -21,7 +21,7 @@ from .actions import action_items
 from .checks import check_log, copied_reflections, ready_for_signoff
 from .config import Settings
 from .errors import InputError
-from .files import atomic_write_bytes
+from .files import atomic_write_bytes, make_folders
 from .frameworks import load_frameworks, required_competencies
 from .generate.logs import add_months, slug
 from .models import ActionItem, Competency, Finding, Framework, ParsedLog, RequiredCompetency
@@ -101,11 +101,8 @@ def _write_json(path: Path, data: object, mode: int) -> None:
 def _person_folder(out_dir: Path, log: ParsedLog, mode: int) -> Path:
     name = slug(log.staff.id or Path(log.source.path).stem, "unknown")
     folder = out_dir / name
-    for part in (out_dir, folder):
-        if not part.exists():
-            part.mkdir(parents=True, exist_ok=True)
-            os.chmod(part, mode)
-    return folder
+    make_folders(out_dir, mode)  # security 15.2: configured mode for every folder, and no links below out_dir
+    return make_folders(folder, mode, within=out_dir)
 
 
 def write_review(

@@ -20,6 +20,7 @@ import codecs
 import csv
 import datetime as dt
 import functools
+import io
 import itertools
 import os
 import re
@@ -34,9 +35,11 @@ from typing import Final, TypeAlias
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import RosterError
+from .files import atomic_output
 from .frameworks import match_framework, match_level
 from .models import ID_PATTERN, Framework, StaffMember
 from .read.values import UkDateError, excel_serial, excel_serial_to_date, parse_uk_date
+from .workbook_text import csv_text
 
 StrPath: TypeAlias = str | os.PathLike[str]
 #: ``known_levels(framework_id, level_id)``: the canonical level id, or ``None`` when the level is unknown.
@@ -321,9 +324,9 @@ def write_roster_errors(errors: Iterable[RosterRowError], path: StrPath, *, file
         ...     reason="Column 'Name' is empty: add the person's name.")], "roster-errors.csv")  # doctest: +SKIP
         1
     """
-    fd = os.open(os.fspath(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, file_mode)
     count = 0
-    with open(fd, "w", encoding="utf-8-sig", newline="") as out:
+    # security 15.2: a temp file beside it, renamed over it: never through a planted link, always ``file_mode``
+    with atomic_output(Path(path), file_mode) as raw, io.TextIOWrapper(raw, "utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(("row", "staff_id", "name", "reason"))
         for error in errors:
@@ -533,9 +536,7 @@ def _id_text(value: object) -> str:
 
 
 def _csv_safe(value: str | None) -> str:
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value or ""
+    return csv_text(value)  # security 15.1: the one CSV-cell rule
 
 
 # ------------------------------------------------------------------------------------------- rows

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..config import Settings
 from ..errors import RosterError
+from ..files import make_folders
 from ..frameworks import load_frameworks, required_competencies
 from ..models import CarriedItem, Framework, LogIdentity, StaffMember
 from ..roster import RosterRowError, RosterRules, read_roster, write_roster_errors
@@ -332,7 +333,8 @@ def _jobs(
             progress(1)
             continue
         if plan.stem.parent not in made_dirs:
-            make_dirs(plan.stem.parent, settings.output.dir_mode_bits)
+            make_folders(options.out, settings.output.dir_mode_bits)
+            make_folders(plan.stem.parent, settings.output.dir_mode_bits, within=options.out)
             made_dirs.add(plan.stem.parent)
         yield LogJob(person=person, identity=plan.identity, stem=plan.stem, formats=missing)
 
@@ -382,26 +384,11 @@ def _unknown_additional(person: StaffMember, framework: Framework, competency_id
     )
 
 
-def make_dirs(path: Path, mode: int) -> None:
-    """Create ``path`` and its missing parents with ``mode`` (outputs hold personal data: 0700 by default).
-
-    Example:
-        >>> make_dirs(Path("outbox/logs/Acorns"), 0o700)  # doctest: +SKIP
-    """
-    missing = []
-    while not path.exists():
-        missing.append(path)
-        path = path.parent
-    for folder in reversed(missing):
-        folder.mkdir(exist_ok=True)
-        os.chmod(folder, mode)
-
-
 def _write_errors(report: GenerateReport, out: Path, mode: int, dir_mode: int) -> Path | None:
     target = out / ROSTER_ERRORS_FILE
     if not report.rejected:
         target.unlink(missing_ok=True)  # a fixed roster should not leave last run's errors behind
         return None
-    make_dirs(out, dir_mode)
+    make_folders(out, dir_mode)
     write_roster_errors(report.rejected, target, file_mode=mode)
     return target
