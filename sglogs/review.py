@@ -23,8 +23,9 @@ from .config import Settings
 from .errors import InputError
 from .files import atomic_write_bytes, make_folders
 from .frameworks import load_frameworks, required_competencies
-from .generate.logs import add_months, slug
+from .generate.logs import add_months
 from .models import ActionItem, Competency, Finding, Framework, ParsedLog, RequiredCompetency
+from .names import review_names
 from .read import read_log
 from .reports.documents import ReviewTemplates, review_context
 
@@ -98,8 +99,7 @@ def _write_json(path: Path, data: object, mode: int) -> None:
     atomic_write_bytes(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), mode)
 
 
-def _person_folder(out_dir: Path, log: ParsedLog, mode: int) -> Path:
-    name = slug(log.staff.id or Path(log.source.path).stem, "unknown")
+def _person_folder(out_dir: Path, name: str, mode: int) -> Path:
     folder = out_dir / name
     make_folders(out_dir, mode)  # security 15.2: configured mode for every folder, and no links below out_dir
     return make_folders(folder, mode, within=out_dir)
@@ -114,8 +114,11 @@ def write_review(
     templates: ReviewTemplates,
     frameworks: dict[str, Framework],
     today: dt.date,
+    names: tuple[str, str] | None = None,
 ) -> ReviewResult:
     """Write the review documents of a log already read and checked.
+
+    ``names`` is the (person folder, file stem) ``review_names`` chose for it in a batch; ``None``: its own.
 
     Example:
         >>> write_review(log, findings, settings, out_dir=Path("outbox/reviews"), templates=templates,
@@ -128,8 +131,9 @@ def write_review(
                              reviewed_on=today, framework=framework,
                              next_review=add_months(today, settings.review.next_review_months))
     mode = settings.output.file_mode_bits
-    folder = _person_folder(out_dir, log, settings.output.dir_mode_bits)
-    stem = slug(log.log_id or Path(log.source.path).stem)
+    # security 15.3: names unique by construction (sglogs.names); a batch passes names apart from each other
+    folder_name, stem = names or review_names([(log.staff.id, log.log_id, log.source.path)])[0]
+    folder = _person_folder(out_dir, folder_name, settings.output.dir_mode_bits)
     outputs = {
         "feedback": folder / f"{stem}_feedback.docx",
         "signoff": folder / f"{stem}_signoff.docx",
@@ -231,13 +235,13 @@ def _read_one(path: Path) -> ParsedLog | str:
         return exc.message
 
 
-def _review_one(task: tuple[ParsedLog, dict[int, str], Path, dt.date]) -> ReviewResult:
-    log, copied, out_dir, today = task
+def _review_one(task: tuple[ParsedLog, dict[int, str], Path, dt.date, tuple[str, str]]) -> ReviewResult:
+    log, copied, out_dir, today, names = task
     settings: Settings = _worker_state["settings"]  # type: ignore[assignment]
     frameworks: dict[str, Framework] = _worker_state["frameworks"]  # type: ignore[assignment]
     findings = check_log(log, settings.checks, frameworks=frameworks, today=today, copied=copied)
     return write_review(log, findings, settings, out_dir=out_dir, templates=_templates(settings),
-                        frameworks=frameworks, today=today)
+                        frameworks=frameworks, today=today, names=names)
 
 
 def _mapped(pool: ProcessPoolExecutor | None, function: Callable, items: Sequence) -> Iterator:
@@ -283,7 +287,8 @@ def review_folder(
                 logs.append(result)
             progress("read", 1)
         copied = copied_reflections(logs)
-        tasks = [(log, rows, out_dir, today) for log, rows in zip(logs, copied, strict=True)]
+        names = review_names([(log.staff.id, log.log_id, log.source.path) for log in logs])  # security 15.3
+        tasks = [(log, rows, out_dir, today, name) for log, rows, name in zip(logs, copied, names, strict=True)]
         for result in _mapped(pool, _review_one, tasks):
             report.results.append(result)
             progress("review", 1)

@@ -11,8 +11,6 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -28,6 +26,7 @@ from ..errors import RosterError
 from ..files import make_folders
 from ..frameworks import load_frameworks, required_competencies
 from ..models import CarriedItem, Framework, LogIdentity, StaffMember
+from ..names import fit_name, fold, setting_folder, unique_part
 from ..roster import RosterRowError, RosterRules, read_roster, write_roster_errors
 from .context import log_context
 from .docx import DocxLogTemplate
@@ -134,16 +133,13 @@ def period_end(start: dt.date, months: int) -> dt.date:
 
 
 def slug(text: str, fallback: str = "unnamed") -> str:
-    """A file-name-safe form of a name: accents folded, anything but letters, digits and - . _ replaced.
+    """A file-name-safe form of a name (``sglogs.names.fold``: lossy; file names use ``unique_part``).
 
     Example:
         >>> slug("Zoë O'Brien & Co")
         'Zoe-OBrien-Co'
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    ascii_text = ascii_text.replace("'", "").replace("’", "")
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_text).strip("-._")
-    return cleaned[:60] or fallback
+    return fold(text, fallback)
 
 
 def make_log_id(person: StaffMember, framework_id: str, level_id: str, start: dt.date) -> str:
@@ -154,7 +150,9 @@ def make_log_id(person: StaffMember, framework_id: str, level_id: str, start: dt
         >>> make_log_id(p, "london", "2", dt.date(2026, 1, 1))
         'S001-20260101-7d1c'
     """
-    digest = hashlib.sha1(f"{person.staff_id}|{framework_id}|{level_id}|{start.isoformat()}".encode()).hexdigest()
+    digest = hashlib.sha1(  # an id, not a security check: sha1 keeps existing log ids as they were
+        f"{person.staff_id}|{framework_id}|{level_id}|{start.isoformat()}".encode(), usedforsecurity=False
+    ).hexdigest()
     return f"{slug(person.staff_id, 'staff')}-{start:%Y%m%d}-{digest[:4]}"
 
 
@@ -177,9 +175,10 @@ def plan_log(
         period_start=start,
         period_end=period_end(start, settings.generate.period_months),
     )
-    folder = out / slug(person.setting, NO_SETTING_FOLDER) if person.setting else out / NO_SETTING_FOLDER
+    # unique by construction: ids that fold alike ("AB/1", "AB 1", "AB-1") keep apart by a hash (sglogs.names)
+    folder = out / (setting_folder(person.setting, NO_SETTING_FOLDER) if person.setting else NO_SETTING_FOLDER)
     period = f"{start.isoformat()}_{identity.period_end.isoformat()}"
-    name = f"{slug(person.staff_id, 'staff')}_{slug(person.surname)}_{period}"
+    name = fit_name(f"{unique_part(person.staff_id, 'staff')}_{fold(person.surname)}_{period}")
     return LogPlan(person=person, framework=framework, identity=identity, stem=folder / name)
 
 
