@@ -92,7 +92,8 @@ def load_framework(path: Path) -> Framework:
     except (OSError, UnicodeDecodeError) as exc:
         raise FrameworkError(f"{path} cannot be read ({exc}); save it as UTF-8 text.") from exc
     try:
-        data = yaml.load(text, Loader=_YAML_LOADER)
+        # bandit B506 is a false alarm: _YAML_LOADER is the (C)SafeLoader, which never builds objects
+        data = yaml.load(text, Loader=_YAML_LOADER)  # nosec B506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark else ""
