@@ -267,7 +267,7 @@ def test_index_links_every_item_and_escapes_names(outbox: tuple[Settings, Path],
 def test_a_long_index_continues_on_further_sheets(outbox: tuple[Settings, Path], tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     # Excel opens at most 65,530 hyperlinks per sheet; the same split, at 7 rows a sheet
-    monkeypatch.setattr("sglogs.bundle.ROWS_PER_SHEET", 7)
+    monkeypatch.setattr("sglogs.bundle.xlsxstream.ROWS_PER_SHEET", 7)
     settings, _ = outbox
     out = tmp_path / "b.zip"
     build(settings, out, everyone=True)
