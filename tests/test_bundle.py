@@ -488,7 +488,9 @@ def test_cli_bundle(outbox: tuple[Settings, Path], tmp_path: Path, cli_app: type
     result = runner.invoke(cli_app, ["bundle", "--staff", "N1,P1", "--staff", "L2", "--from", "01/09/2026",
                                      "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == str(out) and "SHA-256" in result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == str(out) and lines[1] == f"SHA-256 {verify_bundle(out).manifest_sha256}"
+    assert "SHA-256" in result.stderr
     assert staff_folders(out) == {"N1", "P1"}  # L2's log ended on 31 August 2026
     assert "No reviewed log in scope for: L2" in result.stderr
     for args in (["--all", "--setting", SUNFLOWER], ["--from", "01/01/2026"], ["--all", "--from", "soon"],

@@ -23,6 +23,8 @@ manifest's list of hashes is held too; measured by ``bench/bench_bundle.py``).
 The manifest proves a bundle is unchanged since it was made, not who made it: someone who edits a file and the
 manifest together is not detected. ``BundleReport.manifest_sha256`` is the fingerprint of the manifest itself;
 sending it separately (in the covering e-mail) closes that gap.
+A bundle built with the organisation's Ed25519 key (``BundleOptions.sign``) also holds ``manifest.sig``
+(see ``sign``), checked by ``verify_bundle(..., key=PUBLIC)``; ``expect=SHA256`` checks the fingerprint.
 
 Reading a bundle that came from outside uses ``SafeZip``'s checks made when a zip is opened (entry count checked
 before zipfile parses the directory, unsafe or duplicate names, encryption, compression method, per-member ratio)
@@ -31,7 +33,8 @@ memory (only ``manifest.json`` is, under its own cap), so a large member costs t
 
 Modules, one job each: ``scope`` (who is in a bundle), ``plan`` (members, originals, spools), ``zipwrite`` (the
 hashed zip stream), ``xlsxstream`` (a streamed SpreadsheetML writer), ``index`` (index.html, index.xlsx, register
-extract), ``build`` (``build_bundle``), ``verify`` (``verify_bundle``) and ``model`` (constants and reports).
+extract), ``build`` (``build_bundle``), ``verify`` (``verify_bundle``), ``sign`` (keys and
+``manifest.sig``, the one module importing ``cryptography``) and ``model`` (constants and reports).
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from .model import (
 )
 from .plan import _OriginalFinder, _planned, _Planner, _Spool
 from .scope import BundleOptions, BundleScope, ScopeKind
+from .sign import SIGNATURE_NAME, Ed25519PrivateKey, load_private_key, signature_bytes
 from .zipwrite import _BundleWriter
 
 
@@ -85,6 +86,7 @@ def build_bundle(
     if out.is_dir():
         raise UsageError(f"--out {out} is a folder; name the bundle file inside it, e.g. --out {out / 'bundle.zip'}.")
     scope = options.scope
+    signer = load_private_key(options.sign) if options.sign is not None else None  # a bad key fails first
     created_at = (now or dt.datetime.now(dt.UTC)).astimezone()
     created = created_at.isoformat(timespec="seconds")
     stamp = max(created_at.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
@@ -99,7 +101,7 @@ def build_bundle(
 
     try:
         return _build(out, scope, settings, in_scope(), settings_seen, stamp=stamp, created=created,
-                      created_at=created_at, on_progress=on_progress)
+                      created_at=created_at, on_progress=on_progress, signer=signer)
     except OSError as exc:  # the output side: reading a source is an InputError raised in _BundleWriter.copy
         raise UsageError(f"The bundle cannot be written to {out} ({exc.strerror or type(exc).__name__}); choose "
                          "another --out or free some disk space.") from exc
@@ -107,7 +109,7 @@ def build_bundle(
 
 def _build(out: Path, scope: BundleScope, settings: Settings, records: Iterator[ReviewRecord],
            settings_seen: set[str], *, stamp: tuple[int, ...], created: str, created_at: dt.datetime,
-           on_progress: ProgressCallback | None) -> BundleReport:
+           on_progress: ProgressCallback | None, signer: Ed25519PrivateKey | None) -> BundleReport:
     reviews = settings.outbox / "reviews"
     make_dirs(out.parent, settings.output.dir_mode_bits)
     with contextlib.ExitStack() as stack:
@@ -138,15 +140,15 @@ def _build(out: Path, scope: BundleScope, settings: Settings, records: Iterator[
         people = planner.people
         manifest_sha, writer = _write_zip(out, settings, plan, files, stamp=stamp, total=total + 1,
                                           on_progress=on_progress, scope=scope, created=created, people=people,
-                                          log_count=log_count, missing=missing)
-    return BundleReport(out=out, scope=scope, people=people, logs=log_count, files=writer.count,
+                                          log_count=log_count, missing=missing, signer=signer)
+    return BundleReport(out=out, scope=scope, people=people, logs=log_count, files=writer.count, signed=bool(signer),
                         bytes=writer.bytes, manifest_sha256=manifest_sha, created=created_at, missing=tuple(missing),
                         unmatched_staff=tuple(i for i in scope.staff_ids if i not in found_ids))
 
 
 def _write_zip(out: Path, settings: Settings, plan: _Spool, files: _Spool, *, stamp: tuple[int, ...], total: int,
                on_progress: ProgressCallback | None, scope: BundleScope, created: str, people: int, log_count: int,
-               missing: list[MissingItem]) -> tuple[str, _BundleWriter]:
+               missing: list[MissingItem], signer: Ed25519PrivateKey | None) -> tuple[str, _BundleWriter]:
     fd, tmp = tempfile.mkstemp(prefix=".~sglogs-", suffix=".part", dir=out.parent)
     try:
         with open(fd, "wb") as fh:
@@ -164,6 +166,10 @@ def _write_zip(out: Path, settings: Settings, plan: _Spool, files: _Spool, *, st
             with writer.member(MANIFEST_NAME, listed=False) as member:
                 _write_manifest(member, scope=scope, created=created, people=people, logs=log_count, files=files,
                                 missing=missing)
+            manifest_sha = member.hexdigest()
+            if signer is not None:  # written after the manifest, over its exact bytes, and not listed in it
+                with writer.member(SIGNATURE_NAME, listed=False) as member:
+                    member.write(signature_bytes(signer, manifest_sha))
             writer.close()
             fh.flush()
             os.fsync(fh.fileno())
@@ -172,6 +178,6 @@ def _write_zip(out: Path, settings: Settings, plan: _Spool, files: _Spool, *, st
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return member.hexdigest(), writer
+    return manifest_sha, writer
 
 

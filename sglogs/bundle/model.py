@@ -109,6 +109,7 @@ class BundleReport:
     created: dt.datetime
     missing: tuple[MissingItem, ...] = ()
     unmatched_staff: tuple[str, ...] = ()
+    signed: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,10 @@ class VerifyReport:
 
     ``changed``: in both but with other content (``damaged`` names those that could not even be unzipped);
     ``added``: in the zip, not in the manifest; ``removed``: in the manifest, not in the zip. Paths are sorted.
+    ``refused``: entries no sglogs bundle holds, each with why (a symbolic link, a folder entry carrying data).
+    ``signature``: ``"valid"``/``"invalid"`` when a public key was given, ``"absent"`` when one was given but the
+    bundle holds no ``manifest.sig``, ``"unchecked"`` when it holds one and no key was given, else ``"none"``.
+    ``fingerprint_ok``: whether the manifest's SHA-256 is the one the auditor was given (``None``: none given).
 
     Example:
         >>> report = verify_bundle(Path("audit.zip"))  # doctest: +SKIP
@@ -135,9 +140,17 @@ class VerifyReport:
     scope: str
     sglogs_version: str
     missing: int = 0
+    refused: tuple[tuple[str, str], ...] = ()
+    signature: str = "none"
+    fingerprint_ok: bool | None = None
+
+    @property
+    def authentic(self) -> bool:
+        """Whether the key or fingerprint the auditor gave (if any) vouches for the manifest."""
+        return self.signature not in ("invalid", "absent") and self.fingerprint_ok is not False
 
     @property
     def intact(self) -> bool:
-        """Whether every file matches the manifest and nothing was added or removed."""
-        return not (self.changed or self.added or self.removed)
+        """Whether every file matches the manifest, nothing was added, removed or refused, and it is authentic."""
+        return not (self.changed or self.added or self.removed or self.refused) and self.authentic
 

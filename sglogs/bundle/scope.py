@@ -188,5 +188,7 @@ class BundleOptions(BaseModel):
 
     scope: BundleScope
     out: Path = Field(description="The zip to write; replaced when it exists.")
+    sign: Path | None = Field(default=None, description="The organisation's Ed25519 private key (PEM); "
+                              "the bundle then holds manifest.sig.")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import stat
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from ..read.safezip import DamagedFileError, EncryptedFileError, SafeZip, UnsafeFileError, printable_name
 from .model import (
     _ZIP_ERRORS,
@@ -26,6 +27,7 @@ from .model import (
     ProgressCallback,
     VerifyReport,
 )
+from .sign import MAX_SIGNATURE_BYTES, SIGNATURE_NAME, load_public_key, signature_valid
 
 # ---------------------------------------------------------------------------------------------------- verify
 
@@ -142,17 +144,58 @@ def _hash_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, int] 
     return digest.hexdigest(), size
 
 
-def verify_bundle(path: Path, on_progress: ProgressCallback | None = None) -> VerifyReport:
+def _expected_fingerprint(text: str) -> str:
+    # accept it as people paste it from an e-mail: "SHA-256 AB12...", with spaces or colons, any case
+    clean = re.sub(r"[\s:]", "", text).lower().removeprefix("sha-256").removeprefix("sha256")
+    if not _SHA256.fullmatch(clean):
+        raise UsageError(f"--expect '{printable_name(text)[:80]}' is not a SHA-256 fingerprint; give the 64 letters "
+                         "and digits the sender gave you with the bundle.")
+    return clean
+
+
+def _refusal(info: zipfile.ZipInfo) -> str | None:
+    # sglogs writes regular files only; anything else could point outside the folder it is extracted to
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return "a symbolic link, which no sglogs bundle holds"
+    if info.is_dir() and (info.file_size or info.compress_size):
+        return "a folder entry carrying data, which no sglogs bundle holds"
+    return None
+
+
+def _read_signature(zf: zipfile.ZipFile, name: str) -> bytes | None:
+    try:
+        info = zf.getinfo(SIGNATURE_NAME)
+    except KeyError:
+        return None
+    if info.file_size > MAX_SIGNATURE_BYTES:
+        return b""  # not a signature sglogs writes: it will not verify
+    try:
+        with zf.open(info) as fh:
+            return fh.read(MAX_SIGNATURE_BYTES + 1)
+    except _ZIP_ERRORS:
+        return b""
+
+
+def verify_bundle(path: Path, on_progress: ProgressCallback | None = None, *, key: Path | None = None,
+                  expect: str | None = None) -> VerifyReport:
     """Re-hash every file of a bundle and compare it with ``manifest.json``.
 
     Every member is streamed (memory stays flat whatever the bundle's size). A member that fails its zip
     checksum or cannot be inflated is reported as changed (and in ``damaged``), not as an error.
 
+    With ``key`` (the sender's public key), ``manifest.sig`` must be that key's signature of the exact manifest;
+    with ``expect``, the manifest's SHA-256 must be that fingerprint. Either way a file rewritten together with
+    the manifest, or removed with its entry, no longer passes. Symbolic links and folder entries carrying data
+    are refused (``refused``). Nothing is extracted.
+
     Args:
         path: The bundle zip.
         on_progress: Called as ``on_progress(members_done, members_total)``.
+        key: The public key (PEM) the bundle's sender published.
+        expect: The manifest fingerprint the sender gave apart from the bundle.
 
     Raises:
+        UsageError: (exit 2) ``key`` is not an Ed25519 public key, or ``expect`` is not a SHA-256.
         InputError: (exit 3) the file is missing, not a zip, damaged, refused as unsafe, or has no readable
             ``manifest.json``.
 
@@ -161,9 +204,15 @@ def verify_bundle(path: Path, on_progress: ProgressCallback | None = None) -> Ve
         True
     """
     name = printable_name(path.name)
+    public = load_public_key(key) if key is not None else None
+    fingerprint = _expected_fingerprint(expect) if expect is not None else None
     with _open_checked(path) as zf:
         manifest, expected, manifest_sha = _read_manifest(zf, name)
-        members = [i for i in zf.infolist() if not i.is_dir() and i.filename != MANIFEST_NAME]
+        refused = tuple((i.filename, why) for i in zf.infolist() if (why := _refusal(i)) is not None)
+        refused_names = {member for member, _ in refused}
+        members = [i for i in zf.infolist() if not i.is_dir() and i.filename not in (MANIFEST_NAME, SIGNATURE_NAME)
+                   and i.filename not in refused_names]
+        sig = _read_signature(zf, name)
         ok: list[str] = []
         changed: list[str] = []
         added: list[str] = []
@@ -184,9 +233,15 @@ def verify_bundle(path: Path, on_progress: ProgressCallback | None = None) -> Ve
             if on_progress is not None:
                 on_progress(done, len(members))
         present = {i.filename for i in members}
-        removed = [p for p in expected if p not in present]
+        removed = [p for p in expected if p not in present and p not in refused_names]
+    if public is not None:
+        signature = "absent" if sig is None else ("valid" if signature_valid(sig, public, manifest_sha) else "invalid")
+    else:
+        signature = "none" if sig is None else "unchecked"
     return VerifyReport(path=path, ok=tuple(sorted(ok)), changed=tuple(sorted(changed)), added=tuple(sorted(added)),
                         removed=tuple(sorted(removed)), damaged=tuple(sorted(damaged)), manifest_sha256=manifest_sha,
                         created=manifest.created, scope=str(manifest.scope.get("description", "")),
-                        sglogs_version=manifest.sglogs_version, missing=len(manifest.missing))
+                        sglogs_version=manifest.sglogs_version, missing=len(manifest.missing),
+                        refused=tuple(sorted(refused)), signature=signature,
+                        fingerprint_ok=None if fingerprint is None else fingerprint == manifest_sha)
 
