@@ -13,8 +13,10 @@ from typing import IO
 
 from .. import __version__
 from ..config import Settings
-from ..errors import UsageError
+from ..errors import SglogsError, UsageError
+from ..frameworks import load_frameworks
 from ..generate.logs import make_dirs  # one folder maker, same modes as generate
+from ..models import Framework
 from ..records import ReviewRecord, load_reviews
 from .index import _write_index_html, _write_index_xlsx, _write_register_extract
 from .model import (
@@ -49,6 +51,14 @@ def _write_manifest(out: IO[bytes], *, scope: BundleScope, created: str, people:
         out.write(separator + f"    {entry}".encode())
         separator = b",\n"
     out.write(b"\n  ]\n}\n")
+
+
+def _framework_names(settings: Settings) -> dict[str, Framework]:
+    # for the names people know ("NSCP ... 2024, Stage 4"); a broken frameworks folder leaves the ids shown
+    try:
+        return load_frameworks(settings.frameworks_dir)
+    except SglogsError:
+        return {}
 
 
 def build_bundle(
@@ -117,7 +127,7 @@ def _build(out: Path, scope: BundleScope, settings: Settings, records: Iterator[
         stack.callback(plan.close)
         files = _Spool(out.parent)
         stack.callback(files.close)
-        planner = _Planner(_OriginalFinder(settings.outbox / "processed"))
+        planner = _Planner(_OriginalFinder(settings.outbox / "processed"), _framework_names(settings))
         log_count, total, missing, found_ids = 0, 3, [], set()
         for record in records:
             log = planner.plan(record)

@@ -15,6 +15,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
 from .. import __version__
+from ..generate.context import uk_date
 from .model import INDEX_HTML, MANIFEST_NAME, REGISTER_EXTRACT, MissingItem
 from .plan import _planned, _PlannedLog, _Spool
 from .scope import BundleScope
@@ -30,6 +31,8 @@ def _text_cell(ws: Any, value: object) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # names and evidence are untrusted: "=HYPERLINK(...)" stays text, never a formula
+    elif isinstance(value, dt.date):
+        cell.number_format = "DD/MM/YYYY"  # a real Excel date, shown the UK way
     return cell
 
 
@@ -48,8 +51,18 @@ def _sheet(wb: Workbook, title: str, header: list[str], widths: list[int]) -> An
     return ws
 
 
-def _iso(day: dt.date | None) -> str:
-    return day.isoformat() if day else ""
+def _uk(day: dt.date | None) -> str:
+    # UK dates in tables, as people write them: 04/12/2026
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
+def _framework_text(log: _PlannedLog) -> tuple[str, str]:
+    # the names the framework gives itself and its levels; the ids only when the framework is not installed
+    return log.framework_name or log.framework, log.level_name or log.level
+
+
+def _verdict_text(log: _PlannedLog) -> str:
+    return "Ready for sign-off" if log.ready else "; ".join(("Not ready", *log.reasons))
 
 
 def _write_register_extract(out: IO[bytes], plan: _Spool) -> None:
@@ -67,15 +80,16 @@ def _write_register_extract(out: IO[bytes], plan: _Spool) -> None:
     wb = Workbook(write_only=True)
     ws = _sheet(wb, "Register extract",
                 ["Staff ID", "Name", "Setting", "Role", "Framework", "Level", "Period start", "Period end",
-                 "Last review", "Ready for sign-off", "Sign-off outcome", "Signed off by", "Logs in bundle"],
-                [12, 28, 30, 22, 20, 8, 12, 12, 12, 12, 22, 22, 10])
+                 "Last review", "Ready for sign-off", "Sign-off outcome", "Signed off by", "Logs in bundle",
+                 "Verdict"],
+                [12, 28, 30, 22, 40, 12, 12, 12, 12, 12, 22, 22, 10, 60])
     for key in sorted(latest, key=str.casefold):
         _, offset, count = latest[key]
         log = _PlannedLog.model_validate_json(plan.read_at(offset))
         ws.append([_text_cell(ws, v) for v in (
-            log.staff_id, log.name, log.setting, log.role, log.framework, log.level, _iso(log.period_start),
-            _iso(log.period_end), _iso(log.reviewed_on), "Yes" if log.ready else "No", log.outcome, log.manager,
-            count)])
+            log.staff_id, log.name, log.setting, log.role, *_framework_text(log), log.period_start,
+            log.period_end, log.reviewed_on, "Yes" if log.ready else "No", log.outcome, log.manager, count,
+            _verdict_text(log))])
     wb.save(out)
 
 
@@ -83,8 +97,8 @@ def _index_rows(plan: _Spool, files: _Spool) -> Iterator[list[_Cell]]:
     """One row per file and per missing item; the plan and the file list are read side by side."""
     written = iter(files)
     for log in _planned(plan):
-        period = f"{_iso(log.period_start)} to {_iso(log.period_end)}" if log.period_start or log.period_end else ""
-        head: list[_Cell] = [log.staff_id, log.name, log.setting, log.log_id, period, _iso(log.reviewed_on)]
+        period = f"{_uk(log.period_start)} to {_uk(log.period_end)}" if log.period_start or log.period_end else ""
+        head: list[_Cell] = [log.staff_id, log.name, log.setting, log.log_id, period, log.reviewed_on]
         for item in log.items:
             path, sha, size = json.loads(next(written)[1])
             if path != item.member:  # cannot happen: items are copied in plan order
@@ -139,9 +153,12 @@ code { font-size: .9em; }
 <p>Extract the whole zip file first (in Windows: right-click it, <em>Extract All</em>), then open this page: each
 link opens a file of the bundle. The same list is in <a href="index.xlsx">index.xlsx</a>; the latest review of
 each person is in <a href="register-extract.xlsx">register-extract.xlsx</a>.</p>
-<p><a href="manifest.json">manifest.json</a> holds the SHA-256 fingerprint of every file. <code>sglogs verify</code>
-checks them all and names any file changed, added or removed; one file can be checked by hand with
-<code>certutil -hashfile FILE SHA256</code> (Windows) or <code>sha256sum FILE</code>.</p>
+<p><strong>Is this bundle genuine?</strong> <a href="manifest.json">manifest.json</a> lists a fingerprint of every
+file. To be sure nothing was changed after the bundle was made, ask the organisation that sent it for its public
+checking key or for the bundle's fingerprint (a 64-character code they give you separately, for example by phone
+or letter), and check the zip file with them as the sglogs guide describes under &ldquo;For auditors&rdquo;. The
+fingerprint of one file can be read by hand with <code>certutil -hashfile FILE SHA256</code> (Windows) and
+compared with manifest.json.</p>
 {% if missing %}
 <h2>Missing items</h2>
 <ul>
@@ -152,14 +169,17 @@ checks them all and names any file changed, added or removed; one file can be ch
 <h2>Reviewed logs</h2>
 <table>
 <thead><tr><th>Staff ID</th><th>Name</th><th>Setting</th><th>Framework, level</th><th>Period</th><th>Reviewed</th>
-<th>Ready for sign-off</th><th>Sign-off</th><th>Files</th></tr></thead>
+<th>Verdict</th><th>Sign-off</th><th>Files</th></tr></thead>
 <tbody>
 {% for log in logs %}<tr id="log-{{ loop.index }}">
 <td>{{ log.staff_id }}</td><td>{{ log.name }}</td><td>{{ log.setting }}</td>
-<td>{{ log.framework }}{% if log.level %}, level {{ log.level }}{% endif %}</td>
-<td>{{ iso(log.period_start) }}{% if log.period_start or log.period_end %} to {% endif %}{{ iso(log.period_end) }}</td>
-<td>{{ iso(log.reviewed_on) }}</td>
-<td>{% if log.ready %}<span class="yes">Yes</span>{% else %}<span class="no">No</span>{% endif %}</td>
+<td>{{ log.framework_name or log.framework }}{% if log.level_name %}, {{ log.level_name }}{% elif log.level %}, level
+{{ log.level }}{% endif %}</td>
+<td>{{ uk(log.period_start) }}{% if log.period_start or log.period_end %} to {% endif %}{{ uk(log.period_end) }}</td>
+<td>{{ uk(log.reviewed_on) }}</td>
+<td>{% if log.ready %}<span class="yes">Ready for sign-off</span>{% else %}<span class="no">Not ready</span>
+{%- if log.reasons %}<ul>{% for reason in log.reasons %}<li>{{ reason }}</li>{% endfor %}</ul>{% endif %}
+{%- endif %}</td>
 <td>{{ log.outcome }}{% if log.manager %} ({{ log.manager }}){% endif %}</td>
 <td><ul>
 {% for item in log.items %}<li><a href="{{ href(item.member) }}">{{ item.label }}</a></li>
@@ -178,8 +198,10 @@ def _write_index_html(out: IO[bytes], plan: _Spool, *, scope: BundleScope, creat
     # autoescape: names, settings and outcomes are typed by people and may hold "<script>"
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     template = env.from_string(_INDEX_TEMPLATE)
-    for chunk in template.generate(scope=scope.describe(), created=created, people=people, logs=_planned(plan),
+    made = dt.datetime.fromisoformat(created)
+    created_text = f"{uk_date(made.date())}, {made:%H:%M}"
+    for chunk in template.generate(scope=scope.describe(), created=created_text, people=people, logs=_planned(plan),
                                    log_count=log_count, file_count=file_count, missing=missing, version=__version__,
-                                   iso=_iso, href=lambda member: quote(member, safe="/")):
+                                   uk=_uk, href=lambda member: quote(member, safe="/")):
         out.write(chunk.encode("utf-8"))
 

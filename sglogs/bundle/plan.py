@@ -6,14 +6,16 @@ import datetime as dt
 import hashlib
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from ..generate.logs import slug
+from ..models import Framework
 from ..records import EVIDENCE_SUFFIX, ReviewRecord
 from .model import _HASH_MEMO, _SAFE_NAME, CHUNK_BYTES, REVIEW_DOCUMENTS, MissingItem
+from .verdict import verdict_of
 
 # ---------------------------------------------------------------------------------------------------- names
 
@@ -71,6 +73,9 @@ class _PlannedLog(BaseModel):
     role: str
     framework: str
     level: str
+    framework_name: str = ""
+    level_name: str = ""
+    reasons: tuple[str, ...] = ()
     period_start: dt.date | None
     period_end: dt.date | None
     reviewed_on: dt.date
@@ -198,8 +203,9 @@ def _review_label(record: ReviewRecord, path: Path) -> str:
 class _Planner:
     """Turns reviews into planned logs with safe, unique member names (unique ignoring case, see ``_unique``)."""
 
-    def __init__(self, finder: _OriginalFinder) -> None:
+    def __init__(self, finder: _OriginalFinder, frameworks: Mapping[str, Framework] | None = None) -> None:
         self._finder = finder
+        self._frameworks = frameworks or {}
         self._staff_folders: dict[str, str] = {}
         self._used_staff: set[str] = set()
         self._used_logs: dict[str, set[str]] = {}
@@ -243,11 +249,16 @@ class _Planner:
             if label not in present:
                 missing.append(MissingItem(staff_id=staff_id, log_id=log_id, item=label, file=f"{stem}_{suffix}",
                                            reason="not found in the person's review folder"))
+        ready, reasons = verdict_of(record)
+        framework = self._frameworks.get(log.framework or "")
+        level = next((lv for lv in framework.levels if lv.id == log.level), None) if framework else None
         return _PlannedLog(
             staff_key=staff_folder, staff_id=staff_id, name=log.staff.name or "", setting=log.staff.organisation or "",
             role=log.staff.role or "", framework=log.framework or "", level=log.level or "",
             period_start=log.period.start, period_end=log.period.end, reviewed_on=record.reviewed_on,
-            ready=record.ready, outcome=log.signoff.outcome or "", manager=log.signoff.manager or "", log_id=log_id,
+            framework_name=framework.title if framework else "", level_name=level.name if level else "",
+            reasons=reasons, ready=ready, outcome=log.signoff.outcome or "", manager=log.signoff.manager or "",
+            log_id=log_id,
             items=tuple(items), missing=tuple(missing),
         )
 

@@ -65,7 +65,7 @@ class BundleScope(BaseModel):
     Example:
         >>> scope = BundleScope(setting="Sunflower Nursery", date_from=dt.date(2026, 1, 1))
         >>> scope.kind, scope.describe()
-        (<ScopeKind.SETTING: 'setting'>, "setting 'Sunflower Nursery', logs covering any day from 2026-01-01")
+        (<ScopeKind.SETTING: 'setting'>, "setting 'Sunflower Nursery', logs covering any day from 01/01/2026")
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -135,12 +135,13 @@ class BundleScope(BaseModel):
         """
         who = {ScopeKind.SETTING: f"setting '{self.setting}'", ScopeKind.STAFF: f"staff {', '.join(self.staff_ids)}",
                ScopeKind.ALL: "everyone with a reviewed log"}[self.kind]
-        if self.date_from and self.date_to:
-            return f"{who}, logs covering any day from {self.date_from} to {self.date_to}"
-        if self.date_from:
-            return f"{who}, logs covering any day from {self.date_from}"
-        if self.date_to:
-            return f"{who}, logs covering any day up to {self.date_to}"
+        start, end = (f"{d:%d/%m/%Y}" if d else "" for d in (self.date_from, self.date_to))  # UK, as typed
+        if start and end:
+            return f"{who}, logs covering any day from {start} to {end}"
+        if start:
+            return f"{who}, logs covering any day from {start}"
+        if end:
+            return f"{who}, logs covering any day up to {end}"
         return who
 
     def manifest_entry(self) -> dict[str, Any]:

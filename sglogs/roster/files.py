@@ -134,7 +134,8 @@ def _ole_message(path: Path) -> str:
     # a roster only words the answer for Excel. The file is at most MAX_ROSTER_BYTES (checked before).
     with path.open("rb") as f:
         data = f.read(MAX_ROSTER_BYTES)
-    if isinstance(ole_error(path.name, data), EncryptedFileError):
+    # sniff's classifier wants a whole directory entry; a roster also keeps its old test of the bare stream name
+    if isinstance(ole_error(path.name, data), EncryptedFileError) or "EncryptionInfo".encode("utf-16-le") in data:
         return (
             f"{path.name} is a password-protected Excel file, which sglogs cannot open; in Excel remove the "
             "password (File > Info > Protect Workbook > Encrypt with Password) and save an unprotected copy."
