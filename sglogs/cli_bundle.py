@@ -78,6 +78,9 @@ def register(app: typer.Typer) -> None:
         ] = None,
         date_to: Annotated[str | None, typer.Option(
             "--to", metavar="DATE", help="Only logs whose period starts on or before this date.")] = None,
+        sign: Annotated[Path | None, typer.Option(
+            "--sign", metavar="KEY.pem", help="Sign the bundle with the organisation's private key (made by "
+            "'sglogs keys new').")] = None,
     ) -> None:
         """Bundle the evidence of a setting, named staff or everyone: logs, reviews, register extract, index.
 
@@ -90,35 +93,57 @@ def register(app: typer.Typer) -> None:
         scope = bundle_scope(setting=setting, staff_ids=ids, everyone=everyone,
                              date_from=_parse_date(date_from, "--from"), date_to=_parse_date(date_to, "--to"))
         with _progress(err, "Bundling") as on_progress:
-            report = build_bundle(BundleOptions(scope=scope, out=out_file), load_settings(), on_progress=on_progress)
+            report = build_bundle(BundleOptions(scope=scope, out=out_file, sign=sign), load_settings(),
+                                  on_progress=on_progress)
         out.print(str(report.out))
+        out.print(f"SHA-256 {report.manifest_sha256}")  # the fingerprint, for scripts that send it on
         for gone in report.missing:
             err.print(f"Missing: {gone.staff_id or '(no staff id)'} {gone.item} ({gone.file}): {gone.reason}.")
         if report.unmatched_staff:
             err.print(f"No reviewed log in scope for: {', '.join(report.unmatched_staff)}.")
         err.print(f"{report.people} people, {report.logs} logs, {report.files} files "
                   f"({report.bytes / 1024 / 1024:.1f} MB), {len(report.missing)} missing. Send this fingerprint "
-                  f"separately so the recipient can trust manifest.json: SHA-256 {report.manifest_sha256}")
+                  f"separately so the recipient can trust manifest.json: SHA-256 {report.manifest_sha256}"
+                  + ("; signed with the organisation key (manifest.sig)." if report.signed else ""))
 
     @app.command()
     @_user_errors
     def verify(
         path: Annotated[Path, typer.Argument(metavar="FILE.zip", help="An evidence bundle made by 'sglogs bundle'.")],
+        key: Annotated[Path | None, typer.Option(
+            "--key", metavar="PUBLIC.pem", help="The sender's public key: the bundle must carry its signature.")
+        ] = None,
+        expect: Annotated[str | None, typer.Option(
+            "--expect", metavar="SHA256", help="The manifest fingerprint the sender gave you apart from the bundle.")
+        ] = None,
     ) -> None:
         """Re-hash every file of a bundle; name any file changed, added or removed (exit 1 when any is).
 
-        Example: sglogs verify audit-2026.zip
+        Example: sglogs verify audit-2026.zip --key sglogs-signing-key.public.pem
         """
         from .bundle import verify_bundle
 
         with _progress(err, "Verifying") as on_progress:
-            report = verify_bundle(path, on_progress=on_progress)
+            report = verify_bundle(path, on_progress=on_progress, key=key, expect=expect)
         for label, paths in (("changed", report.changed), ("added", report.added), ("removed", report.removed)):
             for member in paths:
                 note = " (cannot be unzipped)" if member in report.damaged else ""
                 out.print(f"{label}: {member}{note}")
+        for member, why in report.refused:
+            out.print(f"refused: {member} ({why})")
         err.print(f"Bundle made {report.created} by sglogs {report.sglogs_version or '?'} for {report.scope}; "
                   f"manifest SHA-256 {report.manifest_sha256}.")
+        if not report.authentic:
+            why = {"absent": "it carries no signature (manifest.sig)", "invalid": "its signature is not that key's "
+                   "signature of this manifest"}.get(report.signature, "its manifest fingerprint is not the one given")
+            err.print(f"{path.name} is not authentic: {why}; do not rely on it, ask the sender for a new copy.")
+            raise typer.Exit(int(ExitCode.FINDINGS))
+        if report.signature == "valid":
+            err.print("Signature: valid, made with the key given.")
+        elif report.signature == "unchecked":
+            err.print("This bundle is signed; give the sender's public key with --key to check who made it.")
+        if report.fingerprint_ok:
+            err.print("Fingerprint: the manifest is the one the sender described.")
         if report.intact:
             out.print(f"OK: all {len(report.ok)} files match the manifest.")
             if report.missing:
@@ -126,5 +151,26 @@ def register(app: typer.Typer) -> None:
                 err.print(f"{what} already missing when the bundle was made (see index.html).")
             return
         err.print(f"{path.name} does not match its manifest: {len(report.changed)} changed, {len(report.added)} "
-                  f"added, {len(report.removed)} removed; do not rely on those files, ask the sender for a new copy.")
+                  f"added, {len(report.removed)} removed, {len(report.refused)} refused; do not rely on those files, "
+                  "ask the sender for a new copy.")
         raise typer.Exit(int(ExitCode.FINDINGS))
+
+    keys = typer.Typer(help="Organisation signing keys for evidence bundles.", no_args_is_help=True)
+    app.add_typer(keys, name="keys")
+
+    @keys.command("new")
+    @_user_errors
+    def keys_new(
+        folder: Annotated[Path, typer.Option("--out", metavar="DIR", help="Where to write the pair.")] = Path("."),
+    ) -> None:
+        """Make the organisation's Ed25519 key pair (private key 0600; an existing key is never overwritten).
+
+        Example: sglogs keys new --out /srv/sglogs/keys
+        """
+        from .bundle.sign import new_key_pair
+
+        pair = new_key_pair(folder)
+        out.print(str(pair.private))
+        out.print(str(pair.public))
+        err.print(f"Keep {pair.private.name} private (sign with: sglogs bundle --sign {pair.private}); publish "
+                  f"{pair.public.name} to auditors. Public key SHA-256 {pair.fingerprint}.")

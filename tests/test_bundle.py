@@ -267,7 +267,7 @@ def test_index_links_every_item_and_escapes_names(outbox: tuple[Settings, Path],
 def test_a_long_index_continues_on_further_sheets(outbox: tuple[Settings, Path], tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     # Excel opens at most 65,530 hyperlinks per sheet; the same split, at 7 rows a sheet
-    monkeypatch.setattr("sglogs.bundle.ROWS_PER_SHEET", 7)
+    monkeypatch.setattr("sglogs.bundle.xlsxstream.ROWS_PER_SHEET", 7)
     settings, _ = outbox
     out = tmp_path / "b.zip"
     build(settings, out, everyone=True)
@@ -309,8 +309,11 @@ def test_register_extract_has_one_row_per_person(outbox: tuple[Settings, Path], 
     by_id = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     assert set(by_id) == {"L1", "L2"}
     assert by_id["L1"]["Name"] == "Fatima Rahman" and by_id["L1"]["Setting"] == HILLSIDE
-    assert by_id["L1"]["Framework"] == "london" and by_id["L1"]["Period start"] == "2026-09-01"
-    assert by_id["L2"]["Last review"] == "2026-08-25" and by_id["L2"]["Ready for sign-off"] in ("Yes", "No")
+    # the framework's own names, and real Excel dates (not ISO text)
+    assert by_id["L1"]["Framework"] == "London Competency Framework" and by_id["L1"]["Level"] == "Level 2"
+    assert by_id["L1"]["Period start"] == dt.datetime(2026, 9, 1)
+    assert by_id["L2"]["Last review"] == dt.datetime(2026, 8, 25) and by_id["L2"]["Ready for sign-off"] in ("Yes", "No")
+    assert by_id["L2"]["Verdict"] == "Ready for sign-off" or by_id["L2"]["Verdict"].startswith("Not ready; ")
 
 
 def test_missing_original_is_listed_not_fatal(outbox: tuple[Settings, Path], tmp_path: Path) -> None:
@@ -488,7 +491,9 @@ def test_cli_bundle(outbox: tuple[Settings, Path], tmp_path: Path, cli_app: type
     result = runner.invoke(cli_app, ["bundle", "--staff", "N1,P1", "--staff", "L2", "--from", "01/09/2026",
                                      "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == str(out) and "SHA-256" in result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == str(out) and lines[1] == f"SHA-256 {verify_bundle(out).manifest_sha256}"
+    assert "SHA-256" in result.stderr
     assert staff_folders(out) == {"N1", "P1"}  # L2's log ended on 31 August 2026
     assert "No reviewed log in scope for: L2" in result.stderr
     for args in (["--all", "--setting", SUNFLOWER], ["--from", "01/01/2026"], ["--all", "--from", "soon"],
