@@ -53,7 +53,14 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+)
 
 from .errors import ConfigError
 
@@ -62,6 +69,8 @@ SCHEMA_VERSION: Final = 1
 #: Seconds a SQLite connection waits for another process's write to finish before giving up.
 SQLITE_BUSY_SECONDS: Final = 30
 _READ_ONLY = "sglogs_read_only"
+#: PostgreSQL advisory-lock key under which services create the tables one at a time ("sglogs" in ASCII).
+_SCHEMA_LOCK_KEY: Final = 0x73676C6F6773
 
 
 class FileState(StrEnum):
@@ -349,13 +358,19 @@ class Journal:
         journal = cls(engine, url)
         try:
             journal._prepare(create)
-        except OperationalError as exc:
-            engine.dispose()
-            raise ConfigError(
-                f"The journal {describe_url(url)} cannot be opened ({exc.orig}); check that the folder exists "
-                "and is writable, or that the database server is reachable."
-            ) from exc
+        except BaseException:
+            engine.dispose()  # a refused journal leaves no connection open behind it
+            raise
         return journal
+
+    def _prepare(self, create: bool) -> None:
+        try:
+            self._prepare_tables(create)
+        except (OperationalError, ProgrammingError) as exc:
+            raise ConfigError(
+                f"The journal {describe_url(self.url)} cannot be opened ({_first_line(exc.orig)}); check that the "
+                "folder exists and is writable, or that the database server is reachable and holds sglogs' tables."
+            ) from exc
 
     def close(self) -> None:
         """Close the journal's connections.
@@ -367,10 +382,19 @@ class Journal:
 
     # --------------------------------------------------------------------------------------- set-up
 
-    def _prepare(self, create: bool) -> None:
-        if create:
-            _metadata.create_all(self._engine)
+    def _prepare_tables(self, create: bool) -> None:
+        postgres = self._engine.dialect.name == "postgresql"
+        if create and not postgres:
+            with self._damage_is_one_sentence():
+                _metadata.create_all(self._engine)
         with self._write() as conn:
+            if postgres:
+                # Services starting together would race to create the same tables (a unique violation in
+                # PostgreSQL's catalog): one transaction-scoped advisory lock makes them take turns, and the DDL
+                # is transactional, so a later one finds the tables made.
+                conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK_KEY)))
+                if create:
+                    _metadata.create_all(conn)
             values = {key: value for key, value in conn.execute(select(_meta.c.key, _meta.c.value))}
             version = int(values.get("schema", SCHEMA_VERSION))
             if version > SCHEMA_VERSION:
@@ -386,13 +410,25 @@ class Journal:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self._engine.begin() as conn:
+        with self._damage_is_one_sentence(), self._engine.begin() as conn:
             yield conn
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
+        with self._damage_is_one_sentence(), self._engine.connect() as conn:
             yield conn.execution_options(**{_READ_ONLY: True})
+
+    @contextlib.contextmanager
+    def _damage_is_one_sentence(self) -> Iterator[None]:
+        """A SQLite journal that is not a database or is damaged: one sentence saying how to recover, so that
+        ``watch`` and ``status`` stop with it instead of a traceback (wherever SQLite first notices)."""
+        try:
+            yield
+        except DatabaseError as exc:
+            if not _is_damaged(exc):
+                raise
+            raise ConfigError(damaged_journal_message(sqlite_path(self.url) or Path(describe_url(self.url)),
+                                                      _first_line(exc.orig))) from exc
 
     # --------------------------------------------------------------------------------------- instances
 
@@ -830,6 +866,29 @@ def _use_wal(cursor: Any) -> None:
             if getattr(exc, "sqlite_errorcode", None) != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
+
+
+def damaged_journal_message(path: Path, reason: str) -> str:
+    """The one sentence for a journal file that is damaged or not a database, with the way to recover.
+
+    Example:
+        >>> damaged_journal_message(Path("/var/lib/sglogs/journal.sqlite3"), "file is not a database")[:60]
+        'The journal /var/lib/sglogs/journal.sqlite3 is damaged or is'
+    """
+    return (f"The journal {path} is damaged or is not a database ({reason}); stop every sglogs service that uses "
+            f"it, move it aside (for example to {path.name}.damaged) and start the service again: it makes a new "
+            "journal and finds the files still in the inbox, and the outbox keeps every output already written.")
+
+
+def _is_damaged(exc: DatabaseError) -> bool:
+    import sqlite3
+
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return isinstance(exc.orig, sqlite3.DatabaseError) and code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def _first_line(error: object) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 def _released_state() -> Any:

@@ -1,15 +1,22 @@
-"""The journal: states, atomic claims (also between real processes), duplicates, leases and recovery."""
+"""The journal: states, atomic claims (also between real processes), duplicates, leases and recovery.
+
+Every case that uses ``journal`` or ``store_url`` runs twice: on a SQLite file and on a fresh database of the
+throw-away PostgreSQL cluster (``tests/pg.py``).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import create_engine, text
 
 from sglogs.errors import ConfigError
 from sglogs.store import (
@@ -21,14 +28,15 @@ from sglogs.store import (
     sqlite_path,
     sqlite_url,
 )
+from tests.pg import STORES, fresh_database
 
 SHA_A = "a" * 64
 SHA_B = "b" * 64
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> Journal:
-    j = Journal.open(sqlite_url(tmp_path / "journal.sqlite3"))
+def journal(store_url: str) -> Journal:
+    j = Journal.open(store_url)
     yield j
     j.close()
 
@@ -183,16 +191,14 @@ def test_recent_errors_and_forget_unclaimed(journal: Journal) -> None:
     assert [e.error_kind for e in journal.recent_errors()] == ["UnsupportedFormatError"]
 
 
-def test_a_journal_from_a_newer_sglogs_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "journal.sqlite3"
-    Journal.open(sqlite_url(path)).close()
-    import sqlite3
-
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
-    conn.close()
+def test_a_journal_from_a_newer_sglogs_is_refused(store_url: str) -> None:
+    Journal.open(store_url).close()
+    engine = create_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE meta SET value = '99' WHERE key = 'schema'"))
+    engine.dispose()
     with pytest.raises(ConfigError, match="newer sglogs"):
-        Journal.open(sqlite_url(path))
+        Journal.open(store_url)
 
 
 def test_the_journal_is_in_wal_mode_and_keeps_its_id(tmp_path: Path) -> None:
@@ -259,21 +265,33 @@ def _process_copy(url: str, owner: str, path: str) -> str:
         journal.close()
 
 
-def _open_and_close(path: str) -> str:
-    Journal.open(sqlite_url(Path(path))).close()
+def _open_and_close(url: str) -> str:
+    Journal.open(url).close()
     return "ok"
 
 
-def test_services_starting_together_on_a_new_journal_all_open_it(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def _new_store(store: str, request: pytest.FixtureRequest, folder: Path) -> Iterator[str]:
+    """Another empty journal of the kind ``store`` names (for tests that need several)."""
+    if store == "sqlite":
+        folder.mkdir(parents=True)
+        yield sqlite_url(folder / "journal.sqlite3")
+    else:
+        with fresh_database(request.getfixturevalue("pg_cluster")) as url:
+            yield url
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_services_starting_together_on_a_new_journal_all_open_it(tmp_path: Path, store: str,
+                                                                 request: pytest.FixtureRequest) -> None:
     with ProcessPoolExecutor(3, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for round_ in range(15):  # creating the tables and switching to WAL at the same moment
-            path = str(tmp_path / f"round-{round_}" / "journal.sqlite3")
-            Path(path).parent.mkdir()
-            assert list(pool.map(_open_and_close, [path] * 3)) == ["ok"] * 3
+        for round_ in range(15 if store == "sqlite" else 3):  # creating the tables (and WAL) at the same moment
+            with _new_store(store, request, tmp_path / f"round-{round_}") as url:
+                assert list(pool.map(_open_and_close, [url] * 3)) == ["ok"] * 3
 
 
-def test_processes_racing_for_claims_each_file_claimed_exactly_once(tmp_path: Path) -> None:
-    url = sqlite_url(tmp_path / "journal.sqlite3")
+def test_processes_racing_for_claims_each_file_claimed_exactly_once(store_url: str) -> None:
+    url = store_url
     journal = Journal.open(url)
     ids = [journal.record("inbox", f"f{i}.docx", f"{i:064x}", 10).id for i in range(60)]
     journal.close()
@@ -283,8 +301,8 @@ def test_processes_racing_for_claims_each_file_claimed_exactly_once(tmp_path: Pa
     assert sorted(claimed) == ids, "a file was claimed twice or not at all"
 
 
-def test_processes_with_copies_of_one_content_process_it_once(tmp_path: Path) -> None:
-    url = sqlite_url(tmp_path / "journal.sqlite3")
+def test_processes_with_copies_of_one_content_process_it_once(store_url: str) -> None:
+    url = store_url
     Journal.open(url).close()
     with ProcessPoolExecutor(3, mp_context=multiprocessing.get_context("spawn")) as pool:
         results = list(pool.map(_process_copy, [url] * 3, [f"p{n}" for n in range(3)],
@@ -299,13 +317,19 @@ _OPS = st.lists(st.tuples(st.sampled_from(["record", "claim", "done", "reject", 
                           st.integers(0, 1), st.integers(0, 2), st.integers(0, 1)), max_size=40)
 
 
+@pytest.mark.parametrize("store", STORES)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=_OPS)
 def test_any_interleaving_keeps_one_outcome_per_content(tmp_path_factory: pytest.TempPathFactory,
+                                                        request: pytest.FixtureRequest, store: str,
                                                         ops: list[tuple[str, int, int, int]]) -> None:
     """Two services doing anything in any order: at most one row per content is processing or done, a claim has
     one holder, and no row is done twice."""
-    journal = Journal.open(sqlite_url(tmp_path_factory.mktemp("j") / "journal.sqlite3"))
+    with _new_store(store, request, tmp_path_factory.mktemp("j") / "j") as url:
+        _interleave(Journal.open(url), ops)
+
+
+def _interleave(journal: Journal, ops: list[tuple[str, int, int, int]]) -> None:
     owners, contents = ["s1", "s2"], [SHA_A, SHA_B]
     try:
         for op, who, path_no, content_no in ops:
