@@ -358,3 +358,37 @@ def _interleave(journal: Journal, ops: list[tuple[str, int, int, int]]) -> None:
             assert all(e.closed_at is None or e.claimed_by is None for e in rows)
     finally:
         journal.close()
+
+
+# ------------------------------------------------------------------------------------------ a damaged journal
+
+
+def _not_a_database(path: Path) -> None:
+    path.write_text("Journal notes for the Acorns team, typed over the journal by mistake.\n" * 50, encoding="utf-8")
+
+
+def _damaged_pages(path: Path) -> None:
+    journal = Journal.open(sqlite_url(path))
+    for i in range(300):
+        journal.record("inbox", f"Acorns/log-{i}.docx", f"{i:064x}", 1000 + i)
+    journal.close()  # the last connection folds the WAL back into the file
+    data = bytearray(path.read_bytes())
+    data[4096:4096 * 6] = bytes(range(256)) * 80  # pages of the tables overwritten, as a bad disk or copy would
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", [_not_a_database, _damaged_pages], ids=["not-a-database", "damaged-pages"])
+def test_a_damaged_journal_is_one_sentence_naming_the_file_and_the_way_out(tmp_path: Path, damage) -> None:
+    path = tmp_path / "journal.sqlite3"
+    damage(path)
+    before = path.read_bytes()
+    for create in (True, False):  # watch opens it to write, status only to read
+        with pytest.raises(ConfigError) as caught:
+            journal = Journal.open(sqlite_url(path), create=create)
+            journal.entries()  # damage deep in the file shows only when its pages are read
+            journal.counts()
+        message = caught.value.message
+        assert str(path) in message and "move it aside" in message and "outbox keeps" in message
+        assert message.count(". ") == 0 and "\n" not in message, "one sentence"
+        assert caught.value.exit_code == 4
+    assert path.read_bytes() == before, "the damaged journal is left as it was, for whoever looks into it"
