@@ -145,6 +145,45 @@ def test_a_dead_services_claim_is_taken_back_and_redone(journal: Journal) -> Non
     assert not journal.finish(entry.id, "dead", FileState.DONE), "the dead service must not record an outcome"
 
 
+def test_a_claim_whose_lease_ran_out_is_taken_over(journal: Journal) -> None:
+    now = time.time()
+    entry = journal.record("inbox", "log.docx", SHA_A, 10)
+    journal.claim(entry.id, "stalled", lease_seconds=10, now=now)
+    assert journal.claim(entry.id, "other", lease_seconds=10, now=now + 9).status is ClaimStatus.BUSY
+    taken = journal.claim(entry.id, "other", lease_seconds=10, now=now + 11)
+    assert taken.status is ClaimStatus.CLAIMED and taken.entry is not None and taken.entry.attempts == 2
+    assert not journal.finish(entry.id, "stalled", FileState.DONE), "the stalled holder lost its claim"
+    assert journal.finish(entry.id, "other", FileState.DONE)
+
+
+def test_an_outcome_is_recorded_once_and_never_replaced(journal: Journal) -> None:
+    entry = journal.record("inbox", "log.docx", SHA_A, 10)
+    journal.claim(entry.id, "me", lease_seconds=60)
+    assert journal.finish(entry.id, "me", FileState.REJECTED, error_kind="X", error="no")
+    assert not journal.finish(entry.id, "me", FileState.DONE)
+    assert journal.finish(entry.id, "me", FileState.REJECTED), "confirming the same outcome is harmless"
+    assert (journal.entry(entry.id) or entry).state is FileState.REJECTED
+
+
+def test_on_postgresql_a_claim_never_waits_behind_a_locked_row(pg_cluster: object) -> None:
+    from tests.pg import fresh_database
+
+    with fresh_database(pg_cluster) as url:
+        journal = Journal.open(url)
+        entry = journal.record("inbox", "log.docx", SHA_A, 10)
+        engine = create_engine(url)
+        try:
+            with engine.begin() as other:  # another service, in the middle of its claim of this row
+                other.execute(text("SELECT id FROM files WHERE id = :id FOR UPDATE"), {"id": entry.id})
+                started = time.monotonic()
+                assert journal.claim(entry.id, "me", lease_seconds=60).status is ClaimStatus.BUSY
+                assert time.monotonic() - started < 2, "SKIP LOCKED: busy at once, not after the lock is let go"
+            assert journal.claim(entry.id, "me", lease_seconds=60).status is ClaimStatus.CLAIMED
+        finally:
+            engine.dispose()
+            journal.close()
+
+
 def test_a_finished_file_claimed_again_keeps_its_outcome(journal: Journal) -> None:
     entry = journal.record("inbox", "log.docx", SHA_A, 10)
     journal.claim(entry.id, "dead", lease_seconds=60)
