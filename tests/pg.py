@@ -158,3 +158,43 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     with fresh_database(request.getfixturevalue("pg_cluster")) as url:
         yield url
+
+
+# ------------------------------------------------------------------------------------------------ service tests
+
+_SERVICE_URLS: dict[Path, str] = {}
+
+
+def pg_store_url(tmp: Path) -> str | None:
+    """The PostgreSQL journal a service test under ``tmp`` uses; ``None``: the SQLite file in ``tmp/journal``."""
+    return _SERVICE_URLS.get(Path(tmp))
+
+
+def journal_url(tmp: Path) -> str:
+    """The journal URL of the service test under ``tmp``, whichever database it runs on."""
+    return pg_store_url(tmp) or sqlite_url(Path(tmp) / "journal" / "journal.sqlite3")
+
+
+def journal_exists(tmp: Path) -> bool:
+    """Whether the service test's journal exists yet (a PostgreSQL one is made before the test starts)."""
+    return pg_store_url(tmp) is not None or (Path(tmp) / "journal" / "journal.sqlite3").exists()
+
+
+@pytest.fixture(params=STORES)
+def service_store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Runs a service test once on SQLite and once on PostgreSQL (``service.store_url`` for in-process services,
+    ``SGLOGS_SERVICE__STORE_URL`` for service processes and the CLI tests; see ``pg_store_url``)."""
+    if request.param == "sqlite":
+        yield request.param
+        return
+    from sglogs.store import Journal
+
+    with fresh_database(request.getfixturevalue("pg_cluster")) as url:
+        Journal.open(url).close()  # the tables exist from the start, as a database an administrator set up
+        _SERVICE_URLS[tmp_path] = url
+        if "cli_app" in request.fixturenames:  # the command line reads its settings from the environment
+            monkeypatch.setenv("SGLOGS_SERVICE__STORE_URL", url)
+        try:
+            yield request.param
+        finally:
+            _SERVICE_URLS.pop(tmp_path, None)
