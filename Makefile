@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_OUT := outbox
 
-.PHONY: demo test install lint security security-all bench templates examples libreoffice clean
+.PHONY: demo test install lint security security-all bench templates examples libreoffice postgresql clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,15 @@ libreoffice:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	      libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation >/dev/null; \
 	  else echo "LibreOffice is not installed and cannot be installed here: PDF rendering tests will be skipped."; fi; }
+
+# PostgreSQL: the tests start a throw-away cluster of their own (tests/pg.py) to run the journal and service
+# tests on it as well as on SQLite; installed where apt-get can, else those cases are skipped with a reason.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing PostgreSQL (once)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "PostgreSQL is not installed and cannot be installed here: its test cases will be skipped."; fi; }
 
 demo: install
 	@echo "== Generating competency logs for the bundled fictional roster (examples/roster.xlsx)"
@@ -59,7 +68,7 @@ demo: install
 	@echo "  $(DEMO_OUT)/register.xlsx and $(DEMO_OUT)/audit/   the register and the Q-card self-assessment"
 	@echo "  $(DEMO_OUT)/bundles/demo-bundle.zip  an evidence bundle for auditors (open index.html inside)"
 
-test: install libreoffice security
+test: install libreoffice postgresql security
 	$(PY) -m ruff check sglogs tests tools bench
 	$(PY) -m pytest
 

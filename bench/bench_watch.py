@@ -14,11 +14,18 @@ Makes ``--drops`` distinct completed logs (sglogs' Word and Excel logs with ten 
    outcome, against review alone.
 
 Targets (the issue): p95 under 2 s beyond the settle time; throughput limited by review, not by the service.
+
+    .venv/bin/python bench/bench_watch.py --instances 1,2,3 [--store sqlite|postgres] [--drops 1000]
+
+Scale-out instead: for each count, that many ``sglogs watch`` processes on one inbox and one journal (a SQLite
+file, or a database of a throw-away PostgreSQL cluster made as the tests make it, ``tests/pg.py``), all files
+dropped at once; files per minute from the first file settling to the last outcome, and the ratio to one instance.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import os
 import shutil
@@ -95,30 +102,37 @@ def review_alone(files: list[Path], work: Path) -> float:
 class Service:
     """``sglogs watch`` as a process with its own journal, stopped with SIGTERM."""
 
-    def __init__(self, root: Path, settle: float, polling: bool, workers: int) -> None:
+    def __init__(self, root: Path, settle: float, polling: bool, workers: int, *, store_url: str | None = None,
+                 name: str = "service") -> None:
+        from sglogs.store import sqlite_url
+
         self.root = root
         self.inbox, self.outbox = root / "inbox", root / "outbox"
-        self.inbox.mkdir(parents=True)
+        self.inbox.mkdir(parents=True, exist_ok=True)
         self.journal = root / "journal" / "journal.sqlite3"
+        self.url = store_url or sqlite_url(self.journal)
         env = {k: v for k, v in os.environ.items() if not k.startswith("SGLOGS_SERVICE__")}
-        env.update(SGLOGS_SERVICE__JOURNAL=str(self.journal), SGLOGS_SERVICE__WORK_DIR=str(root / "work"),
+        env.update(SGLOGS_SERVICE__JOURNAL=str(self.journal), SGLOGS_SERVICE__WORK_DIR=str(root / f"work-{name}"),
                    SGLOGS_SERVICE__SETTLE_SECONDS=str(settle), SGLOGS_SERVICE__WORKERS=str(workers))
+        if store_url:
+            env["SGLOGS_SERVICE__STORE_URL"] = store_url
         args = ["watch", "--inbox", str(self.inbox), "--outbox", str(self.outbox)] + (["--polling"] * polling)
-        self.log = open(root / "service.log", "wb")  # noqa: SIM115 - open for the process's lifetime
+        log_path = root / f"{name}.log"
+        self.log = open(log_path, "wb")  # noqa: SIM115 - open for the process's lifetime
         self.proc = subprocess.Popen([sys.executable, "-c", CLI, *args], env=env, cwd=ROOT, stderr=self.log)
-        deadline = time.monotonic() + 30
-        while b"started (sglogs" not in (root / "service.log").read_bytes():
+        deadline = time.monotonic() + 60
+        while b"started (sglogs" not in log_path.read_bytes():
             if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise SystemExit("the service did not start; see " + str(root / "service.log"))
+                raise SystemExit("the service did not start; see " + str(log_path))
             time.sleep(0.05)
 
     def finished(self) -> dict[str, float]:
         """Outcome time of every closed row, by path in the inbox."""
-        from sglogs.store import Journal, sqlite_url
+        from sglogs.store import Journal
 
-        if not self.journal.exists():
+        if self.url.startswith("sqlite") and not self.journal.exists():
             return {}
-        journal = Journal.open(sqlite_url(self.journal), create=False)
+        journal = Journal.open(self.url, create=False)
         try:
             return {e.path: e.finished_at for e in journal.entries() if e.closed_at and e.finished_at}
         finally:
@@ -149,6 +163,38 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def scale_out(files: list[Path], work: Path, counts: list[int], store: str, settle: float, workers: int) -> None:
+    """Files per minute for each number of instances on one inbox and one journal, and the ratio to one."""
+    sys.path.insert(0, str(ROOT))
+    from tests.pg import fresh_database, start_cluster, stop_cluster
+
+    cluster = start_cluster() if store == "postgres" else None
+    first: float | None = None
+    try:
+        for count in counts:
+            root = work / f"scale-{count}"
+            with contextlib.ExitStack() as stack:
+                url = stack.enter_context(fresh_database(cluster)) if cluster else None
+                if url:
+                    from sglogs.store import Journal
+
+                    Journal.open(url).close()  # tables made once, before the services race for them
+                services = [Service(root, settle, False, workers, store_url=url, name=f"service-{n}")
+                            for n in range(count)]
+                settled = [drop(path, services[0].inbox / f"{i:04d}-{path.name}") + settle
+                           for i, path in enumerate(files)]
+                done = services[0].wait_for(len(files), timeout=300 + len(files))
+                for service in services:
+                    service.stop()
+            per_minute = len(files) / (max(done.values()) - min(settled)) * 60
+            first = first or per_minute
+            print(f"{store}, {count} instance(s) x {workers} worker(s), {len(files)} files at once: "
+                  f"{per_minute:.0f} files/min ({per_minute / first:.2f}x one instance)", flush=True)
+    finally:
+        if cluster is not None:
+            stop_cluster(cluster)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--drops", type=int, default=500)
@@ -156,6 +202,8 @@ def main() -> None:
     parser.add_argument("--load", type=float, default=0.7, help="steady stream rate, as a share of review alone")
     parser.add_argument("--polling", action="store_true", help="poll the inbox instead of native events")
     parser.add_argument("--workers", type=int, default=1, help="service.workers (processes reviewing files)")
+    parser.add_argument("--instances", help="scale-out: comma-separated numbers of services, e.g. 1,2,3")
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite", help="journal for --instances")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sglogs-bench-watch-") as tmp:
         work = Path(tmp)
@@ -164,6 +212,10 @@ def main() -> None:
         per_file = review_alone(files, work)
         print(f"review alone (process_file in one warm process): {per_file * 1000:.0f} ms a file, "
               f"{60 / per_file:.0f} files/min")
+        if options.instances:
+            counts = [int(n) for n in options.instances.split(",")]
+            scale_out(files, work, counts, options.store, options.settle, options.workers)
+            return
 
         rate = options.load / per_file
         service = Service(work / "stream", options.settle, options.polling, options.workers)

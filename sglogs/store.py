@@ -4,10 +4,15 @@ SQLAlchemy Core only, and only here (STYLE rule 6). A SQLite file on local disk 
 ``synchronous=FULL`` so that a committed row survives a crash or a power cut; any SQLAlchemy URL (PostgreSQL)
 works unchanged, which is what several hosts sharing one folder need: SQLite's WAL does not work over SMB/NFS.
 
-Exactly-once rests on three database rules, each enforced by one atomic statement:
+Exactly-once rests on these database rules, each enforced by one atomic statement or index:
 
-* a file's *claim* is a compare-and-set ``UPDATE ... WHERE claimed_by IS NULL``: of two services only one gets
-  ``rowcount == 1``;
+* a file's *claim* is a compare-and-set ``UPDATE ... WHERE claimed_by IS NULL OR lease_until < now`` in one
+  short transaction: of two services only one gets ``rowcount == 1``. On PostgreSQL the row is first locked with
+  ``SELECT ... FOR UPDATE SKIP LOCKED`` (as procrastinate fetches jobs), so a service never waits behind
+  another's claim of the same row, it sees the row as busy and moves on; on SQLite ``BEGIN IMMEDIATE`` makes
+  the transaction exclusive instead;
+* an outcome (``done``, ``rejected``, ``duplicate``) is recorded only by the claim's holder and never replaced
+  by another outcome, so each file has exactly one;
 * a unique index over ``sha256`` for rows in ``processing`` or ``done`` lets at most one copy of some content be
   worked on or finished; a second copy's claim fails on that index and the copy becomes a ``duplicate``;
 * a unique index over ``(inbox_id, path, sha256)`` for rows not yet closed gives a file sitting in the inbox one
@@ -15,8 +20,9 @@ Exactly-once rests on three database rules, each enforced by one atomic statemen
 * a unique index over ``archive_path`` reserves the name an original is filed under before anything is written
   there, so two files called ``log.docx`` never overwrite each other's original or note.
 
-A claim carries a lease that the owner's heartbeat extends; a claim whose owner died is released (``release``)
-by whoever notices, and the file is picked up again. Times are Unix seconds (``time.time()``) as floats.
+A claim carries a lease that the owner's heartbeat extends; a claim whose owner died is released (``take_back``)
+by whoever notices, or simply claimed over once its lease has run out, and the file is picked up again. Times
+are Unix seconds (``time.time()``) as floats.
 """
 
 from __future__ import annotations
@@ -53,7 +59,14 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+)
 
 from .errors import ConfigError
 
@@ -62,6 +75,8 @@ SCHEMA_VERSION: Final = 1
 #: Seconds a SQLite connection waits for another process's write to finish before giving up.
 SQLITE_BUSY_SECONDS: Final = 30
 _READ_ONLY = "sglogs_read_only"
+#: PostgreSQL advisory-lock key under which services create the tables one at a time ("sglogs" in ASCII).
+_SCHEMA_LOCK_KEY: Final = 0x73676C6F6773
 
 
 class FileState(StrEnum):
@@ -227,6 +242,7 @@ _files = Table(
 )
 
 _OPEN = _files.c.closed_at.is_(None)
+_OUTCOMES = (FileState.DONE.value, FileState.REJECTED.value, FileState.DUPLICATE.value)
 _WORKED_ON = _files.c.state.in_((FileState.PROCESSING.value, FileState.DONE.value))
 Index("files_open_path", _files.c.inbox_id, _files.c.path, _files.c.sha256, unique=True,
       sqlite_where=_OPEN, postgresql_where=_OPEN)
@@ -349,13 +365,19 @@ class Journal:
         journal = cls(engine, url)
         try:
             journal._prepare(create)
-        except OperationalError as exc:
-            engine.dispose()
-            raise ConfigError(
-                f"The journal {describe_url(url)} cannot be opened ({exc.orig}); check that the folder exists "
-                "and is writable, or that the database server is reachable."
-            ) from exc
+        except BaseException:
+            engine.dispose()  # a refused journal leaves no connection open behind it
+            raise
         return journal
+
+    def _prepare(self, create: bool) -> None:
+        try:
+            self._prepare_tables(create)
+        except (OperationalError, ProgrammingError) as exc:
+            raise ConfigError(
+                f"The journal {describe_url(self.url)} cannot be opened ({_first_line(exc.orig)}); check that the "
+                "folder exists and is writable, or that the database server is reachable and holds sglogs' tables."
+            ) from exc
 
     def close(self) -> None:
         """Close the journal's connections.
@@ -367,10 +389,19 @@ class Journal:
 
     # --------------------------------------------------------------------------------------- set-up
 
-    def _prepare(self, create: bool) -> None:
-        if create:
-            _metadata.create_all(self._engine)
+    def _prepare_tables(self, create: bool) -> None:
+        postgres = self._engine.dialect.name == "postgresql"
+        if create and not postgres:
+            with self._damage_is_one_sentence():
+                _metadata.create_all(self._engine)
         with self._write() as conn:
+            if postgres:
+                # Services starting together would race to create the same tables (a unique violation in
+                # PostgreSQL's catalog): one transaction-scoped advisory lock makes them take turns, and the DDL
+                # is transactional, so a later one finds the tables made.
+                conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK_KEY)))
+                if create:
+                    _metadata.create_all(conn)
             values = {key: value for key, value in conn.execute(select(_meta.c.key, _meta.c.value))}
             version = int(values.get("schema", SCHEMA_VERSION))
             if version > SCHEMA_VERSION:
@@ -386,13 +417,25 @@ class Journal:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self._engine.begin() as conn:
+        with self._damage_is_one_sentence(), self._engine.begin() as conn:
             yield conn
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
+        with self._damage_is_one_sentence(), self._engine.connect() as conn:
             yield conn.execution_options(**{_READ_ONLY: True})
+
+    @contextlib.contextmanager
+    def _damage_is_one_sentence(self) -> Iterator[None]:
+        """A SQLite journal that is not a database or is damaged: one sentence saying how to recover, so that
+        ``watch`` and ``status`` stop with it instead of a traceback (wherever SQLite first notices)."""
+        try:
+            yield
+        except DatabaseError as exc:
+            if not _is_damaged(exc):
+                raise
+            raise ConfigError(damaged_journal_message(sqlite_path(self.url) or Path(describe_url(self.url)),
+                                                      _first_line(exc.orig))) from exc
 
     # --------------------------------------------------------------------------------------- instances
 
@@ -527,17 +570,19 @@ class Journal:
 
     def _claim_once(self, file_id: int, owner: str, lease_seconds: float, now: float, count: bool) -> Claim:
         with self._write() as conn:
-            row = conn.execute(select(_files).where(_files.c.id == file_id)).mappings().first()
-            if row is None or row["closed_at"] is not None:
-                return Claim(ClaimStatus.GONE, _entry(row) if row is not None else None)
+            row = _locked_row(conn, file_id)
+            if row is None:
+                return _not_lockable(conn, file_id)
+            if row["closed_at"] is not None:
+                return Claim(ClaimStatus.GONE, _entry(row))
             current = _entry(row)
-            if current.claimed_by is not None:
+            if current.claimed_by is not None and not _lapsed(current, now):
                 return Claim(ClaimStatus.BUSY, current)
             if current.not_before is not None and current.not_before > now:
                 return Claim(ClaimStatus.NOT_YET, current)
             working = current.state in (FileState.SEEN, FileState.PROCESSING)
             result = conn.execute(
-                update(_files).where(_files.c.id == file_id, _files.c.claimed_by.is_(None)).values(
+                update(_files).where(_files.c.id == file_id, _free(now)).values(
                     state=FileState.PROCESSING.value if working else current.state.value,
                     attempts=current.attempts + (1 if working and count else 0),
                     claimed_by=owner, lease_until=now + lease_seconds, claimed_at=now, not_before=None))
@@ -549,9 +594,9 @@ class Journal:
     def _claim_copy(self, file_id: int, owner: str, lease_seconds: float, now: float) -> Claim | None:
         """Our row's content is worked on under another row: a duplicate if that one is done, else busy."""
         with self._write() as conn:
-            row = conn.execute(select(_files).where(_files.c.id == file_id)).mappings().first()
+            row = _locked_row(conn, file_id)
             if row is None:
-                return Claim(ClaimStatus.GONE)
+                return _not_lockable(conn, file_id)
             current = _entry(row)
             other_row = conn.execute(select(_files).where(
                 _files.c.sha256 == current.sha256, _WORKED_ON, _files.c.id != file_id)).mappings().first()
@@ -561,7 +606,7 @@ class Journal:
             if other.state is not FileState.DONE:
                 return Claim(ClaimStatus.BUSY, current, other)
             result = conn.execute(
-                update(_files).where(_files.c.id == file_id, _files.c.claimed_by.is_(None),
+                update(_files).where(_files.c.id == file_id, _free(now),
                                      _files.c.state == FileState.SEEN.value).values(
                     state=FileState.DUPLICATE.value, duplicate_of=other.id, claimed_by=owner,
                     lease_until=now + lease_seconds, claimed_at=now, finished_at=now, not_before=None))
@@ -631,8 +676,10 @@ class Journal:
                                          ("summary", summary), ("process_seconds", process_seconds))
                        if v is not None})
         with self._write() as conn:
-            result = conn.execute(update(_files).where(_files.c.id == file_id, _files.c.claimed_by == owner)
-                                  .values(**values))
+            # an outcome, once recorded, is never replaced by another (only confirmed): exactly one per file
+            unchanged = _files.c.state.not_in(_OUTCOMES) | (_files.c.state == state.value)
+            result = conn.execute(update(_files).where(_files.c.id == file_id, _files.c.claimed_by == owner,
+                                                       unchanged).values(**values))
             return result.rowcount == 1
 
     def release(
@@ -830,6 +877,56 @@ def _use_wal(cursor: Any) -> None:
             if getattr(exc, "sqlite_errorcode", None) != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
+
+
+def damaged_journal_message(path: Path, reason: str) -> str:
+    """The one sentence for a journal file that is damaged or not a database, with the way to recover.
+
+    Example:
+        >>> damaged_journal_message(Path("/var/lib/sglogs/journal.sqlite3"), "file is not a database")[:60]
+        'The journal /var/lib/sglogs/journal.sqlite3 is damaged or is'
+    """
+    return (f"The journal {path} is damaged or is not a database ({reason}); stop every sglogs service that uses "
+            f"it, move it aside (for example to {path.name}.damaged) and start the service again: it makes a new "
+            "journal and finds the files still in the inbox, and the outbox keeps every output already written.")
+
+
+def _is_damaged(exc: DatabaseError) -> bool:
+    import sqlite3
+
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return isinstance(exc.orig, sqlite3.DatabaseError) and code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def _first_line(error: object) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _locked_row(conn: Connection, file_id: int) -> Any:
+    """The row, locked for this short transaction; ``None`` if it is gone or another transaction holds it.
+
+    On PostgreSQL ``FOR UPDATE SKIP LOCKED``: a service never waits behind another one's claim of the same row,
+    it moves on (the row is busy). SQLite has no row locks and renders no ``FOR UPDATE``; there ``BEGIN
+    IMMEDIATE`` already makes the whole transaction exclusive.
+    """
+    query = select(_files).where(_files.c.id == file_id).with_for_update(skip_locked=True)
+    return conn.execute(query).mappings().first()
+
+
+def _not_lockable(conn: Connection, file_id: int) -> Claim:
+    """Why ``_locked_row`` found nothing: the row is gone, or another service is claiming it right now."""
+    row = conn.execute(select(_files).where(_files.c.id == file_id)).mappings().first()
+    return Claim(ClaimStatus.GONE) if row is None else Claim(ClaimStatus.BUSY, _entry(row))
+
+
+def _lapsed(entry: JournalEntry, now: float) -> bool:
+    """A claim whose lease ran out: its holder stopped renewing it (heartbeat), so another may take it over."""
+    return entry.lease_until is not None and entry.lease_until < now
+
+
+def _free(now: float) -> Any:
+    """The compare-and-set condition of a claim: nobody holds the row, or its holder's lease has run out."""
+    return _files.c.claimed_by.is_(None) | (_files.c.lease_until < now)
 
 
 def _released_state() -> Any:

@@ -12,6 +12,9 @@ from sglogs.config import PROJECT_DIR, Settings, load_settings
 from sglogs.frameworks import load_frameworks
 from sglogs.models import Framework
 
+#: The throw-away PostgreSQL cluster and the store_url fixture (both databases); see tests/pg.py.
+pytest_plugins = ["tests.pg"]
+
 SEEDS = PROJECT_DIR.parent / "shared" / "seeds"
 DATA = Path(__file__).parent / "data"
 

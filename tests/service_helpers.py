@@ -31,7 +31,8 @@ from sglogs.config import Settings, load_settings
 from sglogs.dispatch import OutboxLayout, Outcome
 from sglogs.generate.logs import GenerateOptions, LogFormat, generate_logs
 from sglogs.service import is_ignored_name, scan_inbox
-from sglogs.store import FileState, Journal, sqlite_url
+from sglogs.store import FileState, Journal
+from tests.pg import journal_exists, journal_url, pg_store_url
 
 ROSTER_HEADER = ["Staff ID", "Name", "Role", "Setting", "Manager", "Framework", "Level", "Designated lead"]
 #: Runs the real command line; ``register`` is skipped once cli.py registers the commands itself.
@@ -232,6 +233,8 @@ def service_env(tmp: Path, **service: object) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SGLOGS_")}
     env["SGLOGS_SERVICE__JOURNAL"] = str(tmp / "journal" / "journal.sqlite3")
     env["SGLOGS_SERVICE__WORK_DIR"] = str(tmp / "work")
+    if pg_store_url(tmp):  # the PostgreSQL run of a test (tests/pg.py, fixture service_store)
+        env["SGLOGS_SERVICE__STORE_URL"] = pg_store_url(tmp) or ""
     env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parent.parent), env.get("PYTHONPATH", "")])
     for key, value in service.items():
         env[f"SGLOGS_SERVICE__{key.upper()}"] = str(value)
@@ -301,7 +304,7 @@ def processes_gone(pids: Iterable[int]) -> bool:
 
 
 def journal(tmp: Path) -> Journal:
-    return Journal.open(sqlite_url(tmp / "journal" / "journal.sqlite3"), create=False)
+    return Journal.open(journal_url(tmp), create=False)  # SQLite or PostgreSQL: tests/pg.py
 
 
 def inbox_empty(inbox: Path) -> bool:
@@ -310,7 +313,7 @@ def inbox_empty(inbox: Path) -> bool:
 
 def all_settled(tmp: Path, inbox: Path, expected: int) -> bool:
     """Every dropped file has its outcome and is out of the inbox."""
-    if not inbox_empty(inbox) or not (tmp / "journal" / "journal.sqlite3").exists():
+    if not inbox_empty(inbox) or not journal_exists(tmp):
         return False
     j = journal(tmp)
     try:

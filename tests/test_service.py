@@ -40,7 +40,8 @@ from sglogs.service import (
     scan_inbox,
     service_settings,
 )
-from sglogs.store import FileState, Journal, sqlite_url
+from sglogs.store import FileState, sqlite_url
+from tests.pg import journal_exists, pg_store_url
 from tests.service_helpers import (
     ServiceProcess,
     all_settled,
@@ -71,6 +72,10 @@ FAST = {"settle_seconds": 0.3, "heartbeat_seconds": 0.5, "lease_seconds": 5, "re
         "incomplete_grace_seconds": 0.5, "poll_interval_seconds": 0.2}
 
 
+#: Every case runs on SQLite and on PostgreSQL (tests/pg.py).
+pytestmark = pytest.mark.usefixtures("service_store")
+
+
 @pytest.fixture(autouse=True)
 def _no_service_left_running() -> object:
     """A test that fails half way must not leave ``sglogs watch`` processes behind."""
@@ -82,6 +87,8 @@ def make_service(tmp: Path, settings: Settings, *, polling: bool = False, once: 
                  process: object = process_file, **knobs: object) -> WatchService:
     (tmp / "inbox").mkdir(exist_ok=True)
     values = {**FAST, "journal": tmp / "journal" / "journal.sqlite3", "work_dir": tmp / "work", **knobs}
+    if "journal" not in knobs:  # the PostgreSQL run of the test (tests/pg.py, service_store)
+        values["store_url"] = pg_store_url(tmp)
     options = WatchOptions(inbox=tmp / "inbox", outbox=tmp / "outbox", polling=polling, once=once)
     return WatchService(options, settings, ServiceSettings(**values), process=process)  # type: ignore[arg-type]
 
@@ -93,7 +100,7 @@ def outcome(tmp: Path, name: str) -> FileState | None:
 
 
 def rows(tmp: Path) -> list:
-    if not (tmp / "journal" / "journal.sqlite3").exists():
+    if not journal_exists(tmp):
         return []
     j = journal(tmp)
     try:
@@ -598,10 +605,9 @@ def test_sigterm_finishes_the_current_file_then_stops(tmp_path: Path) -> None:
     (inbox / "big-roster.csv").write_bytes(big)
 
     def processing() -> bool:
-        path = tmp_path / "journal" / "journal.sqlite3"
-        if not path.exists():
+        if not journal_exists(tmp_path):
             return False
-        j = Journal.open(sqlite_url(path), create=False)
+        j = journal(tmp_path)
         try:
             return any(e.state is FileState.PROCESSING for e in j.entries())
         finally:

@@ -1,15 +1,22 @@
-"""The journal: states, atomic claims (also between real processes), duplicates, leases and recovery."""
+"""The journal: states, atomic claims (also between real processes), duplicates, leases and recovery.
+
+Every case that uses ``journal`` or ``store_url`` runs twice: on a SQLite file and on a fresh database of the
+throw-away PostgreSQL cluster (``tests/pg.py``).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import create_engine, text
 
 from sglogs.errors import ConfigError
 from sglogs.store import (
@@ -21,14 +28,15 @@ from sglogs.store import (
     sqlite_path,
     sqlite_url,
 )
+from tests.pg import STORES, fresh_database
 
 SHA_A = "a" * 64
 SHA_B = "b" * 64
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> Journal:
-    j = Journal.open(sqlite_url(tmp_path / "journal.sqlite3"))
+def journal(store_url: str) -> Journal:
+    j = Journal.open(store_url)
     yield j
     j.close()
 
@@ -137,6 +145,45 @@ def test_a_dead_services_claim_is_taken_back_and_redone(journal: Journal) -> Non
     assert not journal.finish(entry.id, "dead", FileState.DONE), "the dead service must not record an outcome"
 
 
+def test_a_claim_whose_lease_ran_out_is_taken_over(journal: Journal) -> None:
+    now = time.time()
+    entry = journal.record("inbox", "log.docx", SHA_A, 10)
+    journal.claim(entry.id, "stalled", lease_seconds=10, now=now)
+    assert journal.claim(entry.id, "other", lease_seconds=10, now=now + 9).status is ClaimStatus.BUSY
+    taken = journal.claim(entry.id, "other", lease_seconds=10, now=now + 11)
+    assert taken.status is ClaimStatus.CLAIMED and taken.entry is not None and taken.entry.attempts == 2
+    assert not journal.finish(entry.id, "stalled", FileState.DONE), "the stalled holder lost its claim"
+    assert journal.finish(entry.id, "other", FileState.DONE)
+
+
+def test_an_outcome_is_recorded_once_and_never_replaced(journal: Journal) -> None:
+    entry = journal.record("inbox", "log.docx", SHA_A, 10)
+    journal.claim(entry.id, "me", lease_seconds=60)
+    assert journal.finish(entry.id, "me", FileState.REJECTED, error_kind="X", error="no")
+    assert not journal.finish(entry.id, "me", FileState.DONE)
+    assert journal.finish(entry.id, "me", FileState.REJECTED), "confirming the same outcome is harmless"
+    assert (journal.entry(entry.id) or entry).state is FileState.REJECTED
+
+
+def test_on_postgresql_a_claim_never_waits_behind_a_locked_row(pg_cluster: object) -> None:
+    from tests.pg import fresh_database
+
+    with fresh_database(pg_cluster) as url:
+        journal = Journal.open(url)
+        entry = journal.record("inbox", "log.docx", SHA_A, 10)
+        engine = create_engine(url)
+        try:
+            with engine.begin() as other:  # another service, in the middle of its claim of this row
+                other.execute(text("SELECT id FROM files WHERE id = :id FOR UPDATE"), {"id": entry.id})
+                started = time.monotonic()
+                assert journal.claim(entry.id, "me", lease_seconds=60).status is ClaimStatus.BUSY
+                assert time.monotonic() - started < 2, "SKIP LOCKED: busy at once, not after the lock is let go"
+            assert journal.claim(entry.id, "me", lease_seconds=60).status is ClaimStatus.CLAIMED
+        finally:
+            engine.dispose()
+            journal.close()
+
+
 def test_a_finished_file_claimed_again_keeps_its_outcome(journal: Journal) -> None:
     entry = journal.record("inbox", "log.docx", SHA_A, 10)
     journal.claim(entry.id, "dead", lease_seconds=60)
@@ -183,16 +230,14 @@ def test_recent_errors_and_forget_unclaimed(journal: Journal) -> None:
     assert [e.error_kind for e in journal.recent_errors()] == ["UnsupportedFormatError"]
 
 
-def test_a_journal_from_a_newer_sglogs_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "journal.sqlite3"
-    Journal.open(sqlite_url(path)).close()
-    import sqlite3
-
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
-    conn.close()
+def test_a_journal_from_a_newer_sglogs_is_refused(store_url: str) -> None:
+    Journal.open(store_url).close()
+    engine = create_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE meta SET value = '99' WHERE key = 'schema'"))
+    engine.dispose()
     with pytest.raises(ConfigError, match="newer sglogs"):
-        Journal.open(sqlite_url(path))
+        Journal.open(store_url)
 
 
 def test_the_journal_is_in_wal_mode_and_keeps_its_id(tmp_path: Path) -> None:
@@ -259,21 +304,33 @@ def _process_copy(url: str, owner: str, path: str) -> str:
         journal.close()
 
 
-def _open_and_close(path: str) -> str:
-    Journal.open(sqlite_url(Path(path))).close()
+def _open_and_close(url: str) -> str:
+    Journal.open(url).close()
     return "ok"
 
 
-def test_services_starting_together_on_a_new_journal_all_open_it(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def _new_store(store: str, request: pytest.FixtureRequest, folder: Path) -> Iterator[str]:
+    """Another empty journal of the kind ``store`` names (for tests that need several)."""
+    if store == "sqlite":
+        folder.mkdir(parents=True)
+        yield sqlite_url(folder / "journal.sqlite3")
+    else:
+        with fresh_database(request.getfixturevalue("pg_cluster")) as url:
+            yield url
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_services_starting_together_on_a_new_journal_all_open_it(tmp_path: Path, store: str,
+                                                                 request: pytest.FixtureRequest) -> None:
     with ProcessPoolExecutor(3, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for round_ in range(15):  # creating the tables and switching to WAL at the same moment
-            path = str(tmp_path / f"round-{round_}" / "journal.sqlite3")
-            Path(path).parent.mkdir()
-            assert list(pool.map(_open_and_close, [path] * 3)) == ["ok"] * 3
+        for round_ in range(15 if store == "sqlite" else 3):  # creating the tables (and WAL) at the same moment
+            with _new_store(store, request, tmp_path / f"round-{round_}") as url:
+                assert list(pool.map(_open_and_close, [url] * 3)) == ["ok"] * 3
 
 
-def test_processes_racing_for_claims_each_file_claimed_exactly_once(tmp_path: Path) -> None:
-    url = sqlite_url(tmp_path / "journal.sqlite3")
+def test_processes_racing_for_claims_each_file_claimed_exactly_once(store_url: str) -> None:
+    url = store_url
     journal = Journal.open(url)
     ids = [journal.record("inbox", f"f{i}.docx", f"{i:064x}", 10).id for i in range(60)]
     journal.close()
@@ -283,8 +340,8 @@ def test_processes_racing_for_claims_each_file_claimed_exactly_once(tmp_path: Pa
     assert sorted(claimed) == ids, "a file was claimed twice or not at all"
 
 
-def test_processes_with_copies_of_one_content_process_it_once(tmp_path: Path) -> None:
-    url = sqlite_url(tmp_path / "journal.sqlite3")
+def test_processes_with_copies_of_one_content_process_it_once(store_url: str) -> None:
+    url = store_url
     Journal.open(url).close()
     with ProcessPoolExecutor(3, mp_context=multiprocessing.get_context("spawn")) as pool:
         results = list(pool.map(_process_copy, [url] * 3, [f"p{n}" for n in range(3)],
@@ -299,13 +356,19 @@ _OPS = st.lists(st.tuples(st.sampled_from(["record", "claim", "done", "reject", 
                           st.integers(0, 1), st.integers(0, 2), st.integers(0, 1)), max_size=40)
 
 
+@pytest.mark.parametrize("store", STORES)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=_OPS)
 def test_any_interleaving_keeps_one_outcome_per_content(tmp_path_factory: pytest.TempPathFactory,
+                                                        request: pytest.FixtureRequest, store: str,
                                                         ops: list[tuple[str, int, int, int]]) -> None:
     """Two services doing anything in any order: at most one row per content is processing or done, a claim has
     one holder, and no row is done twice."""
-    journal = Journal.open(sqlite_url(tmp_path_factory.mktemp("j") / "journal.sqlite3"))
+    with _new_store(store, request, tmp_path_factory.mktemp("j") / "j") as url:
+        _interleave(Journal.open(url), ops)
+
+
+def _interleave(journal: Journal, ops: list[tuple[str, int, int, int]]) -> None:
     owners, contents = ["s1", "s2"], [SHA_A, SHA_B]
     try:
         for op, who, path_no, content_no in ops:
@@ -334,3 +397,37 @@ def test_any_interleaving_keeps_one_outcome_per_content(tmp_path_factory: pytest
             assert all(e.closed_at is None or e.claimed_by is None for e in rows)
     finally:
         journal.close()
+
+
+# ------------------------------------------------------------------------------------------ a damaged journal
+
+
+def _not_a_database(path: Path) -> None:
+    path.write_text("Journal notes for the Acorns team, typed over the journal by mistake.\n" * 50, encoding="utf-8")
+
+
+def _damaged_pages(path: Path) -> None:
+    journal = Journal.open(sqlite_url(path))
+    for i in range(300):
+        journal.record("inbox", f"Acorns/log-{i}.docx", f"{i:064x}", 1000 + i)
+    journal.close()  # the last connection folds the WAL back into the file
+    data = bytearray(path.read_bytes())
+    data[4096:4096 * 6] = bytes(range(256)) * 80  # pages of the tables overwritten, as a bad disk or copy would
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", [_not_a_database, _damaged_pages], ids=["not-a-database", "damaged-pages"])
+def test_a_damaged_journal_is_one_sentence_naming_the_file_and_the_way_out(tmp_path: Path, damage) -> None:
+    path = tmp_path / "journal.sqlite3"
+    damage(path)
+    before = path.read_bytes()
+    for create in (True, False):  # watch opens it to write, status only to read
+        with pytest.raises(ConfigError) as caught:
+            journal = Journal.open(sqlite_url(path), create=create)
+            journal.entries()  # damage deep in the file shows only when its pages are read
+            journal.counts()
+        message = caught.value.message
+        assert str(path) in message and "move it aside" in message and "outbox keeps" in message
+        assert message.count(". ") == 0 and "\n" not in message, "one sentence"
+        assert caught.value.exit_code == 4
+    assert path.read_bytes() == before, "the damaged journal is left as it was, for whoever looks into it"
