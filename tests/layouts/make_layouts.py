@@ -28,7 +28,7 @@ import docx
 from docx.enum.section import WD_ORIENT
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, Side
 
 HERE = Path(__file__).resolve().parent
 FIXED = (1980, 1, 1, 0, 0, 0)
@@ -440,6 +440,9 @@ def write_docx(layout: Layout, index: int, path: Path) -> dict:
 
 # ----------------------------------------------------------------------------------------------- Excel
 
+RULED = Border(*(Side(style="thin"),) * 4)
+
+
 def write_xlsx(layout: Layout, index: int, path: Path) -> dict:
     person = PEOPLE[index % len(PEOPLE)]
     book = Workbook()
@@ -476,6 +479,8 @@ def write_xlsx(layout: Layout, index: int, path: Path) -> dict:
                 if layout.two_row_header:
                     sheet.cell(r, 1, "About the activity")
                     refl = [k for k, (f, _) in enumerate(layout.columns) if f == "reflection"]
+                    for c in range(1, len(headers) + 1):
+                        sheet.cell(r, c).border = RULED
                     if refl:
                         sheet.cell(r, refl[0] + 1, "Reflection")
                         sheet.merge_cells(start_row=r, start_column=refl[0] + 1, end_row=r,
@@ -483,6 +488,10 @@ def write_xlsx(layout: Layout, index: int, path: Path) -> dict:
                     r += 1
                 for c, h in enumerate(headers, start=1):
                     sheet.cell(r, c, h).font = Font(bold=True)
+                    sheet.cell(r, c).border = RULED
+                    sheet.cell(r, c).alignment = Alignment(wrap_text=True, vertical="top")
+                tallest = max(-(-len(h) // 16) for h in headers)  # a wrapped header grows its row, as in Excel
+                sheet.row_dimensions[r].height = 15 * tallest + 4
                 r += 1
                 previous_ref = ref if ref is not None else "-"
             for c, (f, text) in enumerate(zip([f for f, _ in layout.columns], row.cells, strict=True), start=1):
@@ -492,11 +501,20 @@ def write_xlsx(layout: Layout, index: int, path: Path) -> dict:
                     sheet.cell(r, c).number_format = "DD/MM/YYYY"
                 elif f == "hours" and layout.hours_style == "decimal":
                     value = row.truth["hours"]
-                sheet.cell(r, c, value).alignment = Alignment(wrap_text=True, vertical="top")
+                target = sheet.cell(r, c, value)
+                target.alignment = Alignment(wrap_text=True, vertical="top")
+                target.border = RULED  # published Excel templates rule their tables; the PDF shows the lines
+            # Excel grows a row to fit wrapped text when it is typed; openpyxl does not, so set the height
+            widths = [48 if f == "reflection" else 18 for f, _ in layout.columns]
+            lines = max(-(-len(text) // int(w * 0.9)) + text.count("\n") for text, w in zip(row.cells, widths,
+                                                                                            strict=True))
+            sheet.row_dimensions[r].height = 15 * max(lines, 1) + 4
             truth_entries.append(row.truth)
             r += 1
             if layout.notes_rows and len(truth_entries) % 2 == 1:
                 sheet.cell(r, 1, "Notes: discussed at team meeting")
+                for c in range(1, len(headers) + 1):
+                    sheet.cell(r, c).border = RULED
                 sheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(headers))
                 r += 1
         for c in range(1, len(headers) + 1):
@@ -544,7 +562,8 @@ def export_pdfs(paths: list[Path]) -> None:
         return
     with tempfile.TemporaryDirectory(prefix="sglogs-layouts-lo-") as profile:
         subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(HERE), *map(str, paths)], check=True, capture_output=True, timeout=600)
+                        "--outdir", str(HERE), *map(str, [p for p in paths if p.parent == HERE])], check=True,
+                       capture_output=True, timeout=600)
 
 
 README_HEAD = """# Foreign-layout corpus
@@ -580,8 +599,37 @@ def write_readme() -> None:
     (HERE / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def write_not_logs(folder: Path) -> list[Path]:
+    """Documents that are not competency logs, which reading must refuse: minutes, a roster, a budget."""
+    folder.mkdir(exist_ok=True)
+    minutes = docx.Document()
+    minutes.add_heading("Team meeting minutes, 12 March 2026", level=1)
+    minutes.add_paragraph("Present: Priya Raman, Tom Okafor, Aisha Begum\nApologies: Gareth Lloyd")
+    table = minutes.add_table(rows=3, cols=3)
+    for r, values in enumerate([("Item", "Discussion", "Action by"), ("Rota", "Summer cover agreed", "TO"),
+                                ("Safeguarding", "Policy review due in May", "PR")]):
+        for c, value in enumerate(values):
+            table.rows[r].cells[c].text = value
+    paths = [folder / "team-meeting-minutes.docx", folder / "staff-roster.xlsx", folder / "budget-2026.xlsx"]
+    minutes.save(paths[0])
+    roster = Workbook()
+    roster.active.append(["Staff ID", "Name", "Role", "Setting", "Start date"])
+    for n, (name, role) in enumerate(PEOPLE, start=1):
+        roster.active.append([f"RC{n:03d}", name, role, "Riverside", dt.datetime(2024, n, 1)])
+    roster.save(paths[1])
+    budget = Workbook()
+    budget.active.append(["Budget line", "Q1", "Q2", "Q3", "Q4", "Total"])
+    for line in ("Training", "Supply cover", "Resources"):
+        budget.active.append([line, 1200, 900, 1100, 800, 4000])
+    budget.save(paths[2])
+    for path in paths:
+        _fixed_zip(path)
+    return paths
+
+
 def main() -> None:
     written: list[Path] = []
+    written += write_not_logs(HERE / "not-logs")
     for index, layout in enumerate(LAYOUTS):
         path = HERE / f"{layout.name}.{layout.fmt}"
         truth = (write_docx if layout.fmt == "docx" else write_xlsx)(layout, index, path)
