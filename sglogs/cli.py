@@ -174,6 +174,8 @@ def generate(
 def read(
     path: Annotated[Path, typer.Argument(help="A completed log: .docx, .xlsx or .pdf.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the structured evidence as JSON.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Say how each table and column was understood, "
+                                          "and what was left out and why.")] = False,
 ) -> None:
     """Read a completed log back into structured evidence.
 
@@ -181,6 +183,11 @@ def read(
     """
     from .read import read_log  # the readers load lxml and pdfplumber: only when a log is read
 
+    if explain:
+        from .read.explain import explain_log
+
+        for line in explain_log(path):
+            out.print(line, markup=False, highlight=False)
     log = read_log(path)
     if as_json:
         sys.stdout.write(log.model_dump_json(indent=2) + "\n")
@@ -200,16 +207,20 @@ def _print_log_summary(log: Any) -> None:
     out.print(f"{len(log.entries)} evidence entries, {len(log.competencies)} competencies listed ({met} met), "
               f"{len(log.next_steps)} next steps; sign-off: {log.signoff.outcome or 'not yet'}")
     if log.entries:
-        table = Table("row", "date", "learning activity", "type", "hours", "competencies", box=None)
+        # words wrap, never cut: Rich folds long cells at spaces; reflections are shown in full (issue 16)
+        table = Table(box=None, expand=True)
+        for name, ratio in (("row", None), ("date", None), ("learning activity", 2), ("type", 1), ("hours", None),
+                            ("competencies", 1), ("reflection", 4)):
+            table.add_column(name, ratio=ratio, min_width=len(name) if ratio else None, overflow="ellipsis",
+                             no_wrap=ratio is None)
         for entry in log.entries:
-            date = entry.date.isoformat() if entry.date else "-"
+            date = entry.date.strftime("%d/%m/%Y") if entry.date else "-"
             if entry.date and entry.date_precision.value == "month":
-                date = f"{entry.date:%Y-%m}"
-            activity = (entry.activity or "-").replace("\n", " ")
+                date = f"{entry.date:%m/%Y}"
             # Text(): what people typed is shown as typed, never read as Rich markup
-            table.add_row(str(entry.row), date, Text(activity[:50]), Text((entry.type or "-")[:24]),
+            table.add_row(str(entry.row), date, Text(entry.activity or "-"), Text(entry.type or "-"),
                           "-" if entry.hours is None else f"{entry.hours:g}",
-                          Text(", ".join(entry.competencies) or "-"))
+                          Text(", ".join(entry.competencies) or "-"), Text(entry.reflection or "-"))
         out.print(table)
     if log.warnings:
         out.print(f"[bold yellow]{len(log.warnings)} things could not be read as written:[/]", markup=True)

@@ -70,6 +70,18 @@ class ReadSettings(BaseModel):
     max_compression_ratio: int = Field(default=200, ge=10)
     max_xml_part_mb: int = Field(default=25, ge=1)
     max_pdf_pages: int = Field(default=200, ge=1)
+    # layouts helper (issue 14): an organisation's own header spellings, field -> headers, e.g.
+    # [read.headers] reflection = ["What difference has this made?"]
+    headers: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+    @field_validator("headers")
+    @classmethod
+    def _known_fields(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        known = ("date", "activity", "type", "hours", "competencies", "reflection", "next_steps")
+        for name in value:
+            if name not in known:
+                raise ValueError(f"'{name}' is not a column sglogs reads; use one of {', '.join(known)}")
+        return value
 
     @property
     def max_file_bytes(self) -> int:

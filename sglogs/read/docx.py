@@ -356,7 +356,10 @@ def _flat_table_rows(table: etree._Element) -> list[list[str]]:
     return rows
 
 
-def _body_blocks(container: etree._Element, tables: list[TableGrid], lines: list[str], text_of: TextOf) -> None:
+def _body_blocks(container: etree._Element, tables: list[TableGrid], lines: list[str], text_of: TextOf,
+                 seen: list[int] | None = None) -> None:
+    # ``seen`` holds how many lines there were at the last table, so a caption is a line between two tables
+    seen = seen if seen is not None else [0]
     for child in container:
         tag = child.tag
         if tag == _W_P:
@@ -367,13 +370,16 @@ def _body_blocks(container: etree._Element, tables: list[TableGrid], lines: list
             flat = text_of is _fast_paragraph_text and not any(t is not child for t in child.iter(_W_TBL))
             rows = _flat_table_rows(child) if flat else _table_rows(child, text_of)
             if rows:
-                tables.append(TableGrid(rows=tuple(tuple(r) for r in rows), where=f"table {len(tables) + 1}"))
+                caption = lines[-1] if len(lines) > seen[0] else ""
+                seen[0] = len(lines)
+                tables.append(TableGrid(rows=tuple(tuple(r) for r in rows), where=f"table {len(tables) + 1}",
+                                        caption=caption))
         elif tag in (_W_SDT, _W_CUSTOMXML):
             content = child.find(_W_SDTCONTENT) if tag == _W_SDT else child
             if content is not None:
-                _body_blocks(content, tables, lines, text_of)
+                _body_blocks(content, tables, lines, text_of, seen)
         elif tag in (_W_INS, _W_MOVETO):
-            _body_blocks(child, tables, lines, text_of)
+            _body_blocks(child, tables, lines, text_of, seen)
 
 
 def _properties(package: SafeZip) -> dict[str, str]:

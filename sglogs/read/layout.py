@@ -12,7 +12,7 @@ import contextlib
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..frameworks import match_framework, match_level, required_competencies
@@ -22,12 +22,15 @@ from ..models import (
     DatePrecision,
     EvidenceEntry,
     Framework,
+    LogFileFormat,
     ParsedLog,
     Period,
     SignOff,
     SourceFile,
     StaffInfo,
 )
+from .columns import TableMeaning, understand
+from .prose import labels_in_lines, steps_under_heading
 from .raw import RawLog, TableGrid
 from .values import is_tick, parse_competency_refs, parse_date, parse_hours
 
@@ -49,7 +52,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "reflection": ("what i learned and how i applied it to my practice", "reflection", "reflections",
                    "what i learned", "learning outcome", "learning outcomes", "impact on practice",
                    "how applied", "impact", "reflection on practice", "what i learnt", "reflective account",
-                   "how i applied it", "notes", "comments", "evidence"),
+                   "how i applied it", "notes", "comments"),
     "next_steps": ("next steps", "next step", "further learning needs", "cpd next steps", "actions",
                    "future learning", "development needs"),
 }
@@ -70,6 +73,8 @@ _HEADER_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("training", "activity"),
     ("course", "activity"),
 )
+_ALL_SPELLINGS = frozenset(s for spellings in HEADER_SYNONYMS.values() for s in spellings)
+# "Evidence" alone is settled by its values in ``columns.py``: long free text is a reflection, a proof is not read
 #: Keyword rules apply to short headers only; a longer header must be one of the exact spellings.
 MAX_KEYWORD_HEADER_WORDS = 6
 #: Headers of the other tables a log holds.
@@ -78,6 +83,9 @@ COMPETENCY_TEXT_HEADERS = ("competency", "competence", "competency text", "descr
 STATUS_HEADERS = ("met not yet met", "met", "met not met", "status", "assessment", "met not yet", "outcome")
 EVIDENCE_ROWS_HEADERS = ("evidence rows", "evidence", "evidence row")
 COMMENT_HEADERS = ("manager comment", "comment", "comments", "managers comment")
+#: Headings above next steps written as paragraphs or a list (foreign logs only).
+NEXT_STEP_HEADINGS = ("next steps", "my next steps", "cpd next steps", "development needs", "future learning",
+                      "learning needs", "next steps and development needs")
 NEXT_STEP_HEADERS = ("next step", "next steps", "cpd next step", "cpd next steps", "action", "development need")
 #: Labels of label/value pairs (cover and sign-off), normalised, and the field each fills.
 LABELS: dict[str, str] = {
@@ -95,6 +103,8 @@ LABELS: dict[str, str] = {
     "outcome": "signoff_outcome",
     "next review date": "signoff_next_review", "next review": "signoff_next_review",
 }
+#: How the warning that a file has no evidence table begins (a file with none, and no identity, is not a log).
+NO_EVIDENCE_TABLE = "no evidence table was found"
 #: Section titles of sglogs' own logs: a row holding only one of these ends the table region above it.
 SECTION_TITLES = frozenset({"review and sign off", "cpd next steps", "evidence log", "how to use this log",
                             "your competencies", "competency summary"})
@@ -218,13 +228,37 @@ class _Evidence:
     columns: dict[int, str]            # grid column -> field; header spans give several columns one field
     matrix: dict[int, str]             # grid column -> competency id (tick matrices)
     header: tuple[str, ...]
+    meaning: TableMeaning | None = None
+
+
+#: A heading naming the competency a table is about: "Competency 3.2: Take part ..." or "3.2 – Take part ...".
+_COMPETENCY_HEADING = re.compile(
+    r"^(?:competenc(?:y|e)\s+(?P<a>[A-Za-z]{0,2}\d+(?:\.\d+)*)\b|(?P<b>[A-Za-z]{0,2}\d+\.\d+)\s*[:–-]\s)",
+    re.IGNORECASE)
+MAX_HEADING_CHARS = 120
+
+
+def competency_heading(text: str) -> str | None:
+    """The competency id a heading or caption names, or ``None``.
+
+    Example:
+        >>> competency_heading("Competency 3.2: Take part in multi-agency work")
+        '3.2'
+    """
+    line = text.split("\n")[-1].strip() if text else ""
+    if not line or len(line) > MAX_HEADING_CHARS:
+        return None
+    match = _COMPETENCY_HEADING.match(line)
+    return (match["a"] or match["b"]) if match else None
 
 
 @dataclass
 class _Found:
     """What the scan of all tables collected, before values are parsed."""
 
-    evidence_rows: list[tuple[str, tuple[str, ...], _Evidence]] = field(default_factory=list)
+    evidence_rows: list[tuple[str, tuple[str, ...], _Evidence, str | None]] = field(default_factory=list)
+    meanings: list[tuple[str, str, _Evidence]] = field(default_factory=list)  # (table, header row, meaning)
+    context: str | None = None  # the competency of the last evidence row, from a heading
     competencies: dict[str, CompetencyAssessment] = field(default_factory=dict)
     next_steps: list[str] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
@@ -245,32 +279,32 @@ def _looks_like_header(row: Sequence[str]) -> bool:
                for c in cells)
 
 
-def _evidence_header(row: Sequence[str]) -> _Evidence | None:
-    columns: dict[int, str] = {}
+def _evidence_header(row: Sequence[str], data: Sequence[Sequence[str]] = (), where: str = "",
+                     synonyms: Mapping[str, Sequence[str]] = HEADER_SYNONYMS) -> _Evidence | None:
     matrix: dict[int, str] = {}
-    last_field: str | None = None
     for index, cell in enumerate(row):
-        if not cell:
-            # a header cell spanning several grid columns leaves "" behind it: the span belongs to its field
-            if last_field is not None:
-                columns[index] = last_field
-            continue
-        name = evidence_field(cell)
-        if name is None and _COMPETENCY_ID.match(cell.strip()) and any(ch.isdigit() for ch in cell):
+        if cell and normalise_header(cell) not in _ALL_SPELLINGS and _COMPETENCY_ID.match(cell.strip()) \
+                and any(ch.isdigit() for ch in cell):
             matrix[index] = cell.strip()
-            last_field = None
-            continue
-        if name is not None and name not in columns.values():
-            columns[index] = name
-            last_field = name
-        else:
-            last_field = None
+    header = [("" if index in matrix else cell) for index, cell in enumerate(row)]
+    # a tick-matrix column ends the span of the header before it
+    meaning = understand(header, data, synonyms, where)
+    columns = {i: f for i, f in meaning.fields().items() if i not in matrix and not _after_matrix(i, matrix, row)}
     fields = set(columns.values())
     if "date" not in fields:
         return None
     if fields & {"activity", "reflection"} and (len(matrix) >= 2 or len(fields) >= 3):
-        return _Evidence(columns=columns, matrix=matrix, header=tuple(row))
+        return _Evidence(columns=columns, matrix=matrix, header=tuple(row), meaning=meaning)
     return None
+
+
+def _after_matrix(index: int, matrix: dict[int, str], row: Sequence[str]) -> bool:
+    """An empty header cell after a matrix column belongs to no field."""
+    while index > 0 and not row[index]:
+        index -= 1
+        if index in matrix:
+            return True
+    return False
 
 
 def _column_of(row: Sequence[str], headers: Iterable[str]) -> int | None:
@@ -328,14 +362,37 @@ def _label_value(row: Sequence[str]) -> tuple[str, str] | None:
     return key, (cells[1] if len(cells) > 1 else "")
 
 
-def _scan(raw: RawLog) -> _Found:
+def header_synonyms(extra: Mapping[str, Sequence[str]] | None = None) -> dict[str, tuple[str, ...]]:
+    """The built-in header spellings plus an organisation's own (``[read.headers]``), normalised.
+
+    Example:
+        >>> "what difference has this made" in header_synonyms({"reflection": ["What difference has this made?"]})[
+        ...     "reflection"]
+        True
+    """
+    merged = dict(HEADER_SYNONYMS)
+    for name, spellings in (extra or {}).items():
+        merged[name] = (*merged.get(name, ()), *(normalise_header(s) for s in spellings))
+    return merged
+
+
+def scan_tables(raw: RawLog, synonyms: Mapping[str, Sequence[str]] | None = None) -> _Found:
+    """What the tables of a log hold, before values are parsed: evidence rows, how each evidence table's columns
+    were understood (``meanings``), competencies, next steps, labels and warnings (used by ``--explain``).
+
+    Example:
+        >>> scan_tables(RawLog(format=LogFileFormat.DOCX)).evidence_rows
+        []
+    """
     found = _Found()
     for table in raw.tables:
-        _scan_table(table, found)
+        _scan_table(table, found, synonyms or HEADER_SYNONYMS)
     return found
 
 
-def _scan_table(table: TableGrid, found: _Found) -> None:
+def _scan_table(table: TableGrid, found: _Found, synonyms: Mapping[str, Sequence[str]]) -> None:
+    # the competency named above the table, if any; a table carried on over a page break keeps the last one
+    context = competency_heading(table.caption) or (found.context if table.continues else None)
     region: str | None = None
     evidence: _Evidence | None = None
     comp_cols: dict[str, int] = {}
@@ -347,8 +404,15 @@ def _scan_table(table: TableGrid, found: _Found) -> None:
             continue  # a header row repeated inside the table (or on a new page) is not a row of evidence
         # only a row of short labels can be a header: most rows are data and skip the header checks
         header_like = bool(cells) and _looks_like_header(row)
-        header = _evidence_header(row) if header_like else None
+        if len(cells) == 1 and competency_heading(cells[0]):
+            context = competency_heading(cells[0])  # a block per competency on one sheet
+            continue
+        header = (_evidence_header(row, table.rows[index + 1:index + 31], table.where, synonyms)
+                  if header_like else None)
         if header is not None:
+            if header.meaning is not None:
+                found.warnings.extend(header.meaning.warnings)
+                found.meanings.append((table.where, label, header))
             if evidence is not None and region == "evidence" and _same_fields(header, evidence):
                 continue
             region, evidence = "evidence", header
@@ -372,11 +436,27 @@ def _scan_table(table: TableGrid, found: _Found) -> None:
                 region = None
             continue
         if region == "evidence" and evidence is not None:
-            found.evidence_rows.append((label, tuple(row), evidence))
+            if _is_note_row(row, evidence):
+                found.warnings.append(f"{label}: '{cells[0][:60]}' runs across the table, a note rather than an "
+                                      "entry; it was not read")
+                continue
+            found.evidence_rows.append((label, tuple(row), evidence, context))
+            found.context = context
         elif region == "competencies" and cells:
             _competency_row(row, comp_cols, label, found)
         elif region == "next_steps" and step_col < len(row) and row[step_col]:
             found.next_steps.append(row[step_col])
+
+
+def _is_note_row(row: Sequence[str], evidence: _Evidence) -> bool:
+    """A row whose only text is in the first column, across the table, that is not a date: a note."""
+    filled = [i for i, c in enumerate(row) if c]
+    if len(filled) != 1 or len(set(evidence.columns.values())) < 3:
+        return False
+    text = row[filled[0]]
+    if normalise_header(text).startswith(("note", "notes")):
+        return True
+    return evidence.columns.get(filled[0]) == "date" and parse_date(text).value is None and len(text) > 20
 
 
 def _same_fields(a: _Evidence, b: _Evidence) -> bool:
@@ -420,7 +500,7 @@ def _status(text: str) -> tuple[CompetencyStatus, str | None]:
 def _entries(found: _Found, known_ids: Sequence[str]) -> tuple[list[EvidenceEntry], list[str]]:
     entries: list[EvidenceEntry] = []
     warnings: list[str] = []
-    for number, (where, row, evidence) in enumerate(found.evidence_rows, start=1):
+    for number, (where, row, evidence, context) in enumerate(found.evidence_rows, start=1):
         # the row number of the JSON first, then where a person finds it in the file
         label = f"evidence row {number} ({where})"
         values: dict[str, list[str]] = {}
@@ -446,6 +526,8 @@ def _entries(found: _Found, known_ids: Sequence[str]) -> tuple[list[EvidenceEntr
                 warnings.append(f"{label}: this row has text only in columns sglogs does not read "
                                 f"({'; '.join(unread)[:80]}); move it under Learning activity or Reflection")
             continue
+        if context and context not in ticked:
+            ticked.append(context)  # the competency the table is about, from its heading
         entries.append(_entry(number, label, values, ticked, known_ids, warnings))
     return entries, warnings
 
@@ -512,7 +594,7 @@ def _level_from_text(framework: Framework | None, text: str) -> str | None:
 
 
 def assemble(raw: RawLog, source: SourceFile, frameworks: dict[str, Framework] | None = None,
-             extra_warnings: Sequence[str] = ()) -> ParsedLog:
+             extra_warnings: Sequence[str] = (), headers: Mapping[str, Sequence[str]] | None = None) -> ParsedLog:
     """Turn a reader's ``RawLog`` into the ``ParsedLog`` contract.
 
     ``frameworks`` lets a log without embedded identity be matched to its framework and level by its cover,
@@ -526,7 +608,12 @@ def assemble(raw: RawLog, source: SourceFile, frameworks: dict[str, Framework] |
     warnings: list[str] = [*extra_warnings, *raw.warnings]
     identity, identity_warnings = find_identity(raw)
     warnings += identity_warnings
-    found = _scan(raw)
+    found = scan_tables(raw, header_synonyms(headers))
+    printed = raw.format is LogFileFormat.PDF
+    for key, value in labels_in_lines(raw.lines, LABELS, normalise_header, printed=printed).items():
+        found.labels.setdefault(key, value)  # what tables say comes first
+    if identity is None and not found.next_steps:
+        found.next_steps = steps_under_heading(raw.lines, NEXT_STEP_HEADINGS, normalise_header)
     labels = found.labels
     framework_id = identity.framework if identity else match_framework(frameworks, labels.get("framework", ""))
     framework = frameworks.get(framework_id or "")
@@ -542,7 +629,7 @@ def assemble(raw: RawLog, source: SourceFile, frameworks: dict[str, Framework] |
                            "removed); it was read by its table headers, and who it belongs to is taken from its "
                            "cover where it says")
     if not found.evidence_rows and not any("evidence" in w for w in warnings):
-        warnings.append("no evidence table was found: sglogs looks for a table with a Date column and a Learning "
+        warnings.append(f"{NO_EVIDENCE_TABLE}: sglogs looks for a table with a Date column and a Learning "
                         "activity or Reflection column")
     signoff_date = parse_date(labels.get("signoff_date", ""))
     next_review = parse_date(labels.get("signoff_next_review", ""))

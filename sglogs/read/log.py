@@ -5,14 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import Settings, load_settings
+from ..errors import InputError
 from ..frameworks import load_frameworks
 from ..models import Framework, LogFileFormat, ParsedLog, SourceFile
 from .docx import read_docx
-from .layout import assemble
+from .layout import NO_EVIDENCE_TABLE, assemble
 from .pdf import read_pdf
 from .raw import RawLog
 from .sniff import sniff
 from .xlsx import read_xlsx
+
+
+class NotALogError(InputError):
+    """A readable document that is not a competency log (meeting minutes, a roster, a budget): exit code 3.
+
+    Example:
+        >>> NotALogError("minutes.docx is not a competency log.").exit_code
+        <ExitCode.UNREADABLE_INPUT: 3>
+    """
+
 
 _READERS = {LogFileFormat.DOCX: read_docx, LogFileFormat.XLSX: read_xlsx, LogFileFormat.PDF: read_pdf}
 
@@ -39,4 +50,13 @@ def read_log(
     sniffed = sniff(Path(path), settings.read)
     raw: RawLog = _READERS[sniffed.format](Path(path), settings.read)
     source = SourceFile(path=str(path), sha256=sniffed.sha256, format=sniffed.format)
-    return assemble(raw, source, frameworks, sniffed.warnings)
+    log = assemble(raw, source, frameworks, sniffed.warnings, settings.read.headers)
+    if log.log_id is None and not log.entries and not log.competencies and any(
+            w.startswith(NO_EVIDENCE_TABLE) for w in log.warnings):
+        # refused here, in the read layer, so that read, check, review and the service all refuse alike
+        raise NotALogError(
+            f"{Path(path).name} is not a competency log: it has no sglogs log identity, no list of competencies "
+            "and no evidence table with a Date column and a Learning activity or Reflection column, so nothing "
+            "was read or written; send the completed log instead.")
+    return log
+

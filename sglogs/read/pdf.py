@@ -238,6 +238,7 @@ class _PageTable:
     rows: list[list[list[CellLine]]]
     columns: tuple[float, ...]
     garbled_rows: list[int]  # 1-based rows whose text is printed over other text
+    caption: str = ""  # the printed line just above the table (a heading naming its competency)
 
 
 @dataclass
@@ -305,6 +306,11 @@ def _read_page(page: Any) -> _Page:
             footer.append(line.text)
         else:
             body.append(line)
+    previous_bottom = page.bbox[1]
+    for page_table, table in zip(page_tables, tables, strict=True):
+        above = [line for line in body if previous_bottom <= line.top and line.bottom <= table.bbox[1] + 1]
+        page_table.caption = above[-1].text if above else ""
+        previous_bottom = table.bbox[3]
     return _Page(
         number=page.page_number,
         tables=page_tables,
@@ -466,13 +472,20 @@ def _texts(row: list[list[CellLine]]) -> tuple[str, ...]:
 
 
 def _rest_of_split_row(previous: list[list[CellLine]], row: list[list[CellLine]]) -> bool:
-    return bool(row) and not row[0] and any(row) and any(previous)
+    if not (row and any(row) and any(previous)):
+        return False
+    if not row[0]:
+        return True
+    # the tail of long cells only (a reflection first, its last lines on the new page): at most half the
+    # columns hold text, each of them a column the row before filled too
+    filled = [c for c, lines in enumerate(row) if lines]
+    return 2 * len(filled) <= len(row) and all(c < len(previous) and previous[c] for c in filled)
 
 
 def _grid(run: _Run, hints: JoinHints) -> TableGrid:
     width = max((len(row) for row in run.rows), default=0)
     rows = tuple(tuple(join_lines(cell, hints) for cell in row) + ("",) * (width - len(row)) for row in run.rows)
-    return TableGrid(rows=rows, where=run.where(), row_labels=tuple(run.labels))
+    return TableGrid(rows=rows, where=run.where(), row_labels=tuple(run.labels), caption=run.first.caption)
 
 
 # ---------------------------------------------------------------------------------------------- the file

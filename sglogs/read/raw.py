@@ -29,7 +29,8 @@ class TableGrid:
     ``where`` says where the table is, for messages ("table 3", "sheet 'Evidence'", "page 2");
     ``row_labels`` names each row the way a person finds it (Excel row numbers, PDF page and line), or is
     empty when table position is enough. ``continues`` is true when the table carries on the one before it
-    across a page break (PDF), so its first row may finish the previous table's last row.
+    across a page break (PDF), so its first row may finish the previous table's last row. ``caption`` is the
+    line of text just above it (a heading naming a competency), when there is one.
 
     Example:
         >>> TableGrid(rows=(("Date", "Activity"), ("1/2/26", "Course")), where="table 1").width
@@ -40,6 +41,9 @@ class TableGrid:
     where: str
     row_labels: tuple[str, ...] = ()
     continues: bool = False
+    #: The last line of text above the table, after the previous table (a heading or caption naming what the
+    #: table is about, e.g. "Competency 3.2: Take part in multi-agency work"), or "".
+    caption: str = ""
 
     @property
     def width(self) -> int:
