@@ -23,6 +23,7 @@ from .config import CheckSettings
 from .errors import ConfigError
 from .frameworks import required_competencies
 from .models import CompetencyStatus, DatePrecision, EvidenceEntry, Finding, Framework, ParsedLog, Severity
+from .records import formal_training_dates
 
 FINDINGS_FILE = Path(__file__).with_name("findings.toml")
 
@@ -349,20 +350,18 @@ def check_hours(ctx: CheckContext) -> list[Finding]:
                     level=ctx.level_name or f"level {ctx.log.level}")]
 
 
-def _is_formal(entry: EvidenceEntry, formal: Sequence[str]) -> bool:
-    kind = _normalised(entry.type)
-    if not kind:
-        return False
-    names = [_normalised(f) for f in formal]
-    return any(re.search(rf"\b{re.escape(name)}\b", kind) or re.search(rf"\b{re.escape(kind)}\b", name)
-               for name in names if name)
-
-
 def check_refresher(ctx: CheckContext) -> list[Finding]:
-    """Formal training within the refresher period (3 years, 2 for designated/named leads)."""
+    """Formal training within the refresher period (3 years, 2 for designated/named leads).
+
+    LSCP: "For designated safeguarding leads ..., this should be at least every two years"; "For all other
+    staff, at least every 3 years". London: "Named, Designated Leads for Child Protection should undertake
+    refresher training every 2 yrs."
+    """
     if ctx.refresher_years is None:
         return []
-    dates = [e.date for e in ctx.log.entries if e.date and _is_formal(e, ctx.settings.formal_types)]
+    # one copy of "what renews a refresher" (records.formal_training_dates), shared with the register
+    dates = formal_training_dates(ctx.log.entries, ctx.settings.formal_types, ctx.settings.online_types,
+                                  ctx.settings.refresher_min_online_hours)
     if ctx.last_formal_training:
         dates.append(ctx.last_formal_training)
     if not dates:

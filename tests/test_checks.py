@@ -1038,3 +1038,17 @@ def test_clean_entries_are_what_the_docstring_says() -> None:
     assert all(32 <= len(e.reflection[0].split()) <= 40 for e in CLEAN)
     days = sorted(e.date for e in CLEAN if e.date)
     assert all(sum(0 <= (d - start).days <= 31 for d in days) <= 2 for start in days)
+
+
+@pytest.mark.parametrize(("hours", "expected"), [
+    (1.5, [("REFRESHER_UNKNOWN", W, None, None)]),  # one short e-learning renews nothing (issue 13)
+    (3.5, []),
+])
+def test_one_short_e_learning_does_not_renew_a_refresher(
+        informal_only: dict[tuple[str, bool], ParsedLog], settings: Settings, frameworks: dict[str, Framework],
+        hours: float, expected: list[Any]) -> None:
+    log = informal_only["docx", False]
+    row = log.entries[-1].model_copy(update={"type": "E-learning", "hours": hours, "date": dt.date(2026, 11, 2)})
+    entries = (*log.entries[:-1], row)
+    findings = check(log.model_copy(update={"entries": entries}), settings, frameworks)
+    assert [f for f in rows_of(findings) if f[0].startswith("REFRESHER")] == expected

@@ -231,6 +231,9 @@ def _written(rng: random.Random, sentences: Iterator[str], entry: Entry, ids: li
     date_text, day, precision, form, _ = write_date(rng, entry.day, 0, 0)
     hours_text, hours, warnings = ("half day", None, ("half day",)) if entry.flag == "half_day" else \
         write_hours(rng, 0)
+    if entry.kind in ONLINE and hours is not None and hours < 3:
+        # these logs' online courses are full refresher courses: short e-learning renews nothing (issue 13)
+        hours_text, hours = "3.5", 3.5
     # each row names its own share of the log's competencies: specific evidence, so together they cover all
     # ("all" on one row is a catch-all and covers none, issue 13)
     comp_text, comps = (", ".join(share), tuple(share)) if share else write_competencies(rng, ids)
