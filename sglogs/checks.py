@@ -22,7 +22,8 @@ from pathlib import Path
 from .config import CheckSettings
 from .errors import ConfigError
 from .frameworks import required_competencies
-from .models import DatePrecision, EvidenceEntry, Finding, Framework, ParsedLog, Severity
+from .models import CompetencyStatus, DatePrecision, EvidenceEntry, Finding, Framework, ParsedLog, Severity
+from .records import formal_training_dates
 
 FINDINGS_FILE = Path(__file__).with_name("findings.toml")
 
@@ -126,10 +127,16 @@ def check_dates(ctx: CheckContext) -> list[Finding]:
 
 
 def check_coverage(ctx: CheckContext) -> list[Finding]:
-    """Every required competency has evidence; evidence names only competencies in the log."""
+    """Every required competency has specific evidence; evidence names only competencies in the log.
+
+    Unknown framework or level: "cannot judge yet" (LLR: "All practitioners are expected to meet the Core
+    Competencies", so coverage needs the list of competencies).
+    """
     if ctx.required is None:
-        return []
-    evidenced = {cid for entry in ctx.log.entries for cid in entry.competencies}
+        return [finding("FRAMEWORK_UNKNOWN")]
+    # a catch-all row ("all", or most of the log's competencies) is not specific evidence of any one
+    catch_all = catch_all_rows(ctx.log, ctx.required, ctx.settings)
+    evidenced = {cid for entry in ctx.log.entries if entry.row not in catch_all for cid in entry.competencies}
     texts = {c.id: c.text for c in ctx.log.competencies}
     if ctx.framework is not None:
         for cid in ctx.required:
@@ -143,6 +150,68 @@ def check_coverage(ctx: CheckContext) -> list[Finding]:
         for cid in entry.competencies:
             if cid not in known:
                 out.append(finding("COMPETENCY_NOT_IN_LOG", row=entry.row, competency=cid))
+    return out
+
+
+def catch_all_rows(log: ParsedLog, required: Sequence[str] | None, settings: CheckSettings) -> set[int]:
+    """Rows claiming more than ``max_row_competency_share`` of the log's competencies (at least three).
+
+    LLR Q-card: "Is the evidence collated; varied, meaningful and personal to the individual?" -- one row
+    ticking every competency is none of these.
+
+    Example:
+        >>> catch_all_rows(log, ("1.1", "1.2", "2.1", "2.2"), CheckSettings())  # doctest: +SKIP
+        {4}
+    """
+    total = len(required or ()) or len(log.competencies)
+    if total < 3:
+        return set()
+    limit = max(2, settings.max_row_competency_share * total)
+    return {e.row for e in log.entries if len(set(e.competencies)) > limit}
+
+
+def check_catch_all(ctx: CheckContext) -> list[Finding]:
+    """A row claiming (nearly) every competency is flagged and covers none."""
+    total = len(ctx.required or ()) or len(ctx.log.competencies)
+    rows = catch_all_rows(ctx.log, ctx.required, ctx.settings)
+    return [finding("CATCH_ALL_ROW", row=e.row, count=len(set(e.competencies)), total=total)
+            for e in ctx.log.entries if e.row in rows]
+
+
+_NOT_MET_OUTCOME = re.compile(r"\bnot\s+(?:yet\s+)?(?:met|achieved|signed)|\bpartially\b|\bunmet\b", re.IGNORECASE)
+
+
+def outcome_met(outcome: str | None) -> bool | None:
+    """Whether the manager's written outcome says met (``None`` when there is none).
+
+    Example:
+        >>> outcome_met("Not yet met – see next steps"), outcome_met("Competencies met"), outcome_met(None)
+        (False, True, None)
+    """
+    if not (outcome or "").strip():
+        return None
+    return not _NOT_MET_OUTCOME.search(outcome or "")
+
+
+def check_manager_assessment(ctx: CheckContext) -> list[Finding]:
+    """The manager's own assessment is respected: "not yet met" or "not assessed" is never made "ready".
+
+    LLR: "After 12months, competencies should be 'signed off' and a fresh log created" -- signed off by the
+    manager, so sglogs' evidence view never overrides the manager's per-competency assessment or outcome.
+    Before the manager has assessed anything, readiness rests on the evidence alone.
+    """
+    out: list[Finding] = []
+    statuses = ctx.log.competencies
+    started = any(c.status is not CompetencyStatus.BLANK for c in statuses)
+    for c in statuses:
+        if c.status is CompetencyStatus.NOT_YET:
+            out.append(finding("MANAGER_NOT_YET", competency=c.id, text=_quoted(c.text)))
+    blank = [c.id for c in statuses if c.status is CompetencyStatus.BLANK]
+    if started and blank:
+        shown = ", ".join(blank[:6]) + (f" and {len(blank) - 6} more" if len(blank) > 6 else "")
+        out.append(finding("MANAGER_NOT_ASSESSED", count=len(blank), ids=shown))
+    if outcome_met(ctx.log.signoff.outcome) is False:
+        out.append(finding("OUTCOME_NOT_MET", outcome=" ".join((ctx.log.signoff.outcome or "").split())))
     return out
 
 
@@ -251,9 +320,21 @@ def check_next_steps(ctx: CheckContext) -> list[Finding]:
 
 
 def check_signoff(ctx: CheckContext) -> list[Finding]:
-    """The manager has signed the review (name and date)."""
+    """The manager has signed the review: a name, and a date neither in the future nor before the period.
+
+    LLR: "After 12months, competencies should be 'signed off' and a fresh log created."
+    """
     signoff = ctx.log.signoff
-    return [] if signoff.manager and signoff.date else [finding("SIGNOFF_MISSING")]
+    if not (signoff.manager and signoff.date):
+        return [finding("SIGNOFF_MISSING")]
+    if signoff.date > ctx.today:
+        return [finding("SIGNOFF_FUTURE", date=_uk(signoff.date))]
+    # a sign-off before the year's evidence began cannot be a review of that evidence
+    dated = [e.date for e in ctx.log.entries if e.date]
+    begins = ctx.log.period.start or (min(dated) if dated else None)
+    if begins and signoff.date < begins:
+        return [finding("SIGNOFF_BEFORE_EVIDENCE", date=_uk(signoff.date), first=_uk(begins))]
+    return []
 
 
 def check_hours(ctx: CheckContext) -> list[Finding]:
@@ -269,20 +350,18 @@ def check_hours(ctx: CheckContext) -> list[Finding]:
                     level=ctx.level_name or f"level {ctx.log.level}")]
 
 
-def _is_formal(entry: EvidenceEntry, formal: Sequence[str]) -> bool:
-    kind = _normalised(entry.type)
-    if not kind:
-        return False
-    names = [_normalised(f) for f in formal]
-    return any(re.search(rf"\b{re.escape(name)}\b", kind) or re.search(rf"\b{re.escape(kind)}\b", name)
-               for name in names if name)
-
-
 def check_refresher(ctx: CheckContext) -> list[Finding]:
-    """Formal training within the refresher period (3 years, 2 for designated/named leads)."""
+    """Formal training within the refresher period (3 years, 2 for designated/named leads).
+
+    LSCP: "For designated safeguarding leads ..., this should be at least every two years"; "For all other
+    staff, at least every 3 years". London: "Named, Designated Leads for Child Protection should undertake
+    refresher training every 2 yrs."
+    """
     if ctx.refresher_years is None:
         return []
-    dates = [e.date for e in ctx.log.entries if e.date and _is_formal(e, ctx.settings.formal_types)]
+    # one copy of "what renews a refresher" (records.formal_training_dates), shared with the register
+    dates = formal_training_dates(ctx.log.entries, ctx.settings.formal_types, ctx.settings.online_types,
+                                  ctx.settings.refresher_min_online_hours)
     if ctx.last_formal_training:
         dates.append(ctx.last_formal_training)
     if not dates:
@@ -381,6 +460,8 @@ CHECKS: tuple[Check, ...] = (
     check_has_evidence,
     check_dates,
     check_coverage,
+    check_catch_all,
+    check_manager_assessment,
     check_reflections,
     check_online_applied,
     check_variety,

@@ -118,6 +118,10 @@ class CheckSettings(BaseModel):
     )
     #: Minimum hours per framework and level, e.g. {"london" = {"3" = 8}}; empty means no minimum.
     min_hours: dict[str, dict[str, float]] = Field(default_factory=dict)
+    #: (verdicts, issue 13) A row claiming more than this share of the log's competencies is a catch-all.
+    max_row_competency_share: float = Field(default=0.5, gt=0, le=1)
+    #: (verdicts, issue 13) Online learning shorter than this does not by itself renew a refresher.
+    refresher_min_online_hours: float = Field(default=3.0, ge=0)
 
 
 class ReviewSettings(BaseModel):

@@ -69,17 +69,26 @@ class ReviewRecord:
         return sorted(p for p in self.folder.glob(f"{stem}_*") if p.is_file())
 
 
-def formal_training_dates(entries: Iterable[EvidenceEntry], formal_types: Sequence[str]) -> list[dt.date]:
-    """Dates of the entries whose type counts as formal training (for the refresher rule).
+def formal_training_dates(entries: Iterable[EvidenceEntry], formal_types: Sequence[str],
+                          online_types: Sequence[str] = (), min_online_hours: float = 0) -> list[dt.date]:
+    """Dates of the entries that count as refresher training: a formal type, and online learning only when it
+    lasted at least ``min_online_hours`` (one short e-learning does not renew a refresher, issue 13).
 
     Example:
-        >>> formal_training_dates([EvidenceEntry(row=1, date=dt.date(2026, 3, 1), type="E-learning")],
-        ...     ["e-learning"])
-        [datetime.date(2026, 3, 1)]
+        >>> formal_training_dates([EvidenceEntry(row=1, date=dt.date(2026, 3, 1), type="E-learning", hours=1.5)],
+        ...     ["e-learning"], ["e-learning"], 3)
+        []
     """
     wanted = [t.lower() for t in formal_types]
-    return [e.date for e in entries if e.date and e.type and any(w in e.type.lower() or e.type.lower() in w
-                                                                  for w in wanted)]
+    online = [t.lower() for t in online_types]
+
+    def counts(entry: EvidenceEntry) -> bool:
+        kind = (entry.type or "").lower()
+        if not kind or not any(w in kind or kind in w for w in wanted):
+            return False
+        return not any(w in kind for w in online) or (entry.hours or 0) >= min_online_hours
+
+    return [e.date for e in entries if e.date and counts(e)]
 
 
 def load_review(path: Path) -> ReviewRecord | None:

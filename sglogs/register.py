@@ -243,7 +243,9 @@ def last_formal_training(records: Iterable[ReviewRecord], settings: Settings, to
         >>> last_formal_training(history["NF011"], settings, dt.date(2027, 1, 15))  # doctest: +SKIP
         datetime.date(2024, 2, 10)
     """
-    dates = [d for r in records for d in formal_training_dates(r.log.entries, settings.checks.formal_types)
+    dates = [d for r in records for d in formal_training_dates(r.log.entries, settings.checks.formal_types,
+                                                                 settings.checks.online_types,
+                                                                 settings.checks.refresher_min_online_hours)
              if d <= today]
     return max(dates, default=None)
 

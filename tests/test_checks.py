@@ -212,9 +212,12 @@ def base(tmp_path_factory: pytest.TempPathFactory, frameworks: dict[str, Framewo
             assert sim.log_competency_ids(path) == list(STAGE_4)
             fill = sim.fill_docx if fmt == "docx" else sim.fill_xlsx
             made.expected[fmt] = fill(path, CLEAN, MANAGER_QUIRKS, seed=7)
+            # the simulated manager's assessment is random; a clean log's manager has assessed every one as met
+            LogFile(path).assess().set_label("Outcome", "All competencies met")
             made.logs[fmt] = read_log(path, settings, frameworks)
         shutil.copyfile(next(out.rglob("N2_*.docx")), made.oliver)
         made.expected["oliver"] = sim.fill_docx(made.oliver, OLIVER_ENTRIES, MANAGER_QUIRKS, seed=8)
+        LogFile(made.oliver).assess().set_label("Outcome", "All competencies met")
         made.logs["oliver"] = read_log(made.oliver, settings, frameworks)
     return made
 
@@ -305,6 +308,27 @@ class LogFile:
         return self
 
     # -- the manager's parts and the cover
+
+    def assess(self, statuses: dict[str, str] | None = None, default: str = "Met") -> LogFile:
+        """The manager types Met / Not yet met (or leaves blank: "") in the competency summary; competencies
+        not in ``statuses`` get ``default``."""
+        statuses = statuses or {}
+        if self.fmt == "docx":
+            document = docx.Document(str(self.path))
+            header = ["Ref", "Competency", "Met / Not yet met"]
+            summary = next(t for t in document.tables if [c.text.strip() for c in t.rows[0].cells][:3] == header)
+            for table_row in summary.rows[1:]:
+                table_row.cells[2].text = statuses.get(table_row.cells[0].text.strip(), default)
+            document.save(str(self.path))
+        else:
+            workbook = openpyxl.load_workbook(self.path)
+            sheet = workbook["Competencies"]
+            for excel_row in range(5, sheet.max_row + 1):
+                ref = str(sheet.cell(excel_row, 1).value or "").strip()
+                if ref:
+                    sheet.cell(excel_row, 5).value = statuses.get(ref, default) or None
+            workbook.save(self.path)
+        return self
 
     def clear_next_steps(self) -> LogFile:
         if self.fmt == "docx":
@@ -564,6 +588,28 @@ SEEDS: dict[str, Seed] = {
                                  (("CHILD_DATA", W, 10, None),), message="(a child's name)"),
     "child_address": Seed(_append_to_reflection(10, "I went on a home visit to 14 Elm Road, Norwich NR1 3QU."),
                           (("CHILD_DATA", W, 10, None),), message="(an address)"),
+    # issue 13: one row ticking every competency ("Team chat") is a catch-all and covers none by itself
+    "catch_all_every_competency": Seed(lambda log: log.set(6, competencies=", ".join(STAGE_4)),
+                                       # row 6 was the only evidence of 4.4: it is no longer covered
+                                       (("COMPETENCY_UNCOVERED", E, None, "4.4"), ("CATCH_ALL_ROW", W, 6, None)),
+                                       message="4.4"),
+    "catch_all_two_rows": Seed(lambda log: log.set(6, competencies=", ".join(STAGE_4))
+                               .set(8, competencies=", ".join(STAGE_4[:15])),
+                               (("COMPETENCY_UNCOVERED", E, None, "4.4"), ("COMPETENCY_UNCOVERED", E, None, "4.5"),
+                                ("CATCH_ALL_ROW", W, 6, None),
+                                ("CATCH_ALL_ROW", W, 8, None))),
+    # the manager's own assessment is never overridden into "ready"
+    "manager_one_not_yet": Seed(lambda log: log.assess({"2.2": "Not yet met"}),
+                                (("MANAGER_NOT_YET", E, None, "2.2"),), message="not yet met"),
+    "manager_5_met_1_not_yet_rest_blank": Seed(
+        lambda log: log.assess({**dict.fromkeys(STAGE_4[:5], "Met"), STAGE_4[5]: "not yet met"}, default="")
+        .set_label("Outcome", "Not yet met – see next steps"),
+        (("MANAGER_NOT_YET", E, None, STAGE_4[5]), ("MANAGER_NOT_ASSESSED", E, None, None),
+         ("OUTCOME_NOT_MET", E, None, None)), message="as not yet met"),
+    "signoff_in_the_future": Seed(lambda log: log.set_label("Date of review", "28/12/2026"),
+                                  (("SIGNOFF_FUTURE", E, None, None),), message="28/12/2026"),
+    "signoff_before_the_period": Seed(lambda log: log.set_label("Date of review", "15/12/2025"),
+                                      (("SIGNOFF_BEFORE_EVIDENCE", E, None, None),), message="01/01/2026"),
     "hours_half_day": Seed(lambda log: log.set(10, hours="half day"), (("VALUE_UNCLEAR", W, 10, None),),
                            message="'half day'"),
 }
@@ -743,9 +789,10 @@ def test_attended_twice_is_short_twice_not_repeated(base: Base, settings: Settin
 
 def test_every_code_in_findings_toml_is_seeded_by_a_test() -> None:
     seeded = {code for seed in SEEDS.values() for code, *_ in seed.expected}
-    elsewhere = {"REFLECTION_COPIED", "HOURS_BELOW_MINIMUM", "REFRESHER_OVERDUE", "REFRESHER_UNKNOWN"}
+    elsewhere = {"REFLECTION_COPIED", "HOURS_BELOW_MINIMUM", "REFRESHER_OVERDUE", "REFRESHER_UNKNOWN",
+                 "FRAMEWORK_UNKNOWN"}
     assert seeded | elsewhere == set(CODES)
-    assert len(CHECKS) == 13
+    assert len(CHECKS) == 15
 
 
 # ------------------------------------------------------------------------------------------- thresholds from settings
@@ -894,6 +941,13 @@ SAMPLE_VALUES: dict[str, dict[str, Any]] = {
     "ONLINE_NOT_APPLIED": {"row": 12, "type": "E-learning"},
     "NEXT_STEPS_MISSING": {},
     "SIGNOFF_MISSING": {},
+    "CATCH_ALL_ROW": {"row": 6, "count": 23, "total": 23},
+    "FRAMEWORK_UNKNOWN": {},
+    "MANAGER_NOT_YET": {"competency": "2.2", "text": " (\"Recognise the signs\")"},
+    "MANAGER_NOT_ASSESSED": {"count": 16, "ids": "1.1, 1.2"},
+    "OUTCOME_NOT_MET": {"outcome": "Not yet met – see next steps"},
+    "SIGNOFF_FUTURE": {"date": "28/12/2026"},
+    "SIGNOFF_BEFORE_EVIDENCE": {"date": "15/12/2025", "first": "01/01/2026"},
     "HOURS_BELOW_MINIMUM": {"hours": "28.5", "minimum": "30", "level": "Stage 4"},
     "REFRESHER_OVERDUE": {"last": "10/06/2023", "years": 3},
     "REFRESHER_UNKNOWN": {"years": 3},
@@ -984,3 +1038,17 @@ def test_clean_entries_are_what_the_docstring_says() -> None:
     assert all(32 <= len(e.reflection[0].split()) <= 40 for e in CLEAN)
     days = sorted(e.date for e in CLEAN if e.date)
     assert all(sum(0 <= (d - start).days <= 31 for d in days) <= 2 for start in days)
+
+
+@pytest.mark.parametrize(("hours", "expected"), [
+    (1.5, [("REFRESHER_UNKNOWN", W, None, None)]),  # one short e-learning renews nothing (issue 13)
+    (3.5, []),
+])
+def test_one_short_e_learning_does_not_renew_a_refresher(
+        informal_only: dict[tuple[str, bool], ParsedLog], settings: Settings, frameworks: dict[str, Framework],
+        hours: float, expected: list[Any]) -> None:
+    log = informal_only["docx", False]
+    row = log.entries[-1].model_copy(update={"type": "E-learning", "hours": hours, "date": dt.date(2026, 11, 2)})
+    entries = (*log.entries[:-1], row)
+    findings = check(log.model_copy(update={"entries": entries}), settings, frameworks)
+    assert [f for f in rows_of(findings) if f[0].startswith("REFRESHER")] == expected

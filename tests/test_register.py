@@ -226,11 +226,17 @@ def write_roster(path: Path, people: list[tuple[Person, dt.date]]) -> Path:
     return path
 
 
-def _written(rng: random.Random, sentences: Iterator[str], entry: Entry, ids: list[str], first: bool) -> WrittenEntry:
+def _written(rng: random.Random, sentences: Iterator[str], entry: Entry, ids: list[str],
+             share: list[str]) -> WrittenEntry:
     date_text, day, precision, form, _ = write_date(rng, entry.day, 0, 0)
     hours_text, hours, warnings = ("half day", None, ("half day",)) if entry.flag == "half_day" else \
         write_hours(rng, 0)
-    comp_text, comps = ("all", tuple(ids)) if first else write_competencies(rng, ids)
+    if entry.kind in ONLINE and hours is not None and hours < 3:
+        # these logs' online courses are full refresher courses: short e-learning renews nothing (issue 13)
+        hours_text, hours = "3.5", 3.5
+    # each row names its own share of the log's competencies: specific evidence, so together they cover all
+    # ("all" on one row is a catch-all and covers none, issue 13)
+    comp_text, comps = (", ".join(share), tuple(share)) if share else write_competencies(rng, ids)
     if entry.flag == "short":
         reflection: tuple[str, ...] = ("Attended.",)
     elif entry.flag == "not_applied":
@@ -287,7 +293,8 @@ def build_year(root: Path) -> Year:
         ids = log_competency_ids(path)
         rng = random.Random(index)
         sentences = iter(rng.sample(SENTENCES, k=len(SENTENCES)))
-        entries = [_written(rng, sentences, e, ids, first=n == 0) for n, e in enumerate(log.entries)]
+        count = len(log.entries)
+        entries = [_written(rng, sentences, e, ids, ids[n::count]) for n, e in enumerate(log.entries)]
         fill = fill_docx if log.fmt == "docx" else fill_xlsx
         year.filled[(log.person.staff_id, log.start)] = fill(path, entries, log.quirks, seed=index)
         if log.signed:
@@ -368,7 +375,7 @@ def test_review_outcome_competencies_and_compliance_per_person(year: Year) -> No
     rows = _rows(year)
     got = {sid: (r.last_review, r.signed_off, r.competencies_met, r.competencies_required, r.compliant)
            for sid, r in rows.items()}
-    # Helen's manager marked some competencies "not yet met"; everyone else evidenced all of theirs ("all")
+    # Helen's manager marked some competencies "not yet met"; everyone else evidenced each of theirs
     statuses = year.filled[("NF011", D("2026-01-01"))].competencies or []
     helen_not_yet = sum(1 for _, status in statuses if status is CompetencyStatus.NOT_YET)
     assert helen_not_yet > 0
