@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_OUT := outbox
 
-.PHONY: demo test install lint bench templates examples libreoffice clean
+.PHONY: demo test install lint bench templates examples libreoffice chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ libreoffice:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	      libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation >/dev/null; \
 	  else echo "LibreOffice is not installed and cannot be installed here: PDF rendering tests will be skipped."; fi; }
+
+# Headless Chromium renders the HTML pages (dashboard, bundle index) in the tests that look at them.
+chromium:
+	@{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing headless Chromium and its driver (once)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "Chromium is not installed and cannot be installed here: browser tests will be skipped."; fi; }
 
 demo: install
 	@echo "== Generating competency logs for the bundled fictional roster (examples/roster.xlsx)"
@@ -59,7 +67,7 @@ demo: install
 	@echo "  $(DEMO_OUT)/register.xlsx and $(DEMO_OUT)/audit/   the register and the Q-card self-assessment"
 	@echo "  $(DEMO_OUT)/bundles/demo-bundle.zip  an evidence bundle for auditors (open index.html inside)"
 
-test: install libreoffice
+test: install libreoffice chromium
 	$(PY) -m ruff check sglogs tests tools bench
 	$(PY) -m pytest
 
