@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_OUT := outbox
 
-.PHONY: demo test install lint security security-all bench templates examples libreoffice postgresql clean
+.PHONY: demo test install lint security security-all bench templates examples libreoffice postgresql chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ postgresql:
 	    echo "Installing PostgreSQL (once)..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	  else echo "PostgreSQL is not installed and cannot be installed here: its test cases will be skipped."; fi; }
+# Headless Chromium renders the HTML pages (dashboard, bundle index) in the tests that look at them.
+chromium:
+	@{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing headless Chromium and its driver (once)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "Chromium is not installed and cannot be installed here: browser tests will be skipped."; fi; }
 
 demo: install
 	@echo "== Generating competency logs for the bundled fictional roster (examples/roster.xlsx)"
@@ -68,7 +75,7 @@ demo: install
 	@echo "  $(DEMO_OUT)/register.xlsx and $(DEMO_OUT)/audit/   the register and the Q-card self-assessment"
 	@echo "  $(DEMO_OUT)/bundles/demo-bundle.zip  an evidence bundle for auditors (open index.html inside)"
 
-test: install libreoffice postgresql security
+test: install libreoffice postgresql chromium security
 	$(PY) -m ruff check sglogs tests tools bench
 	$(PY) -m pytest
 

@@ -1,0 +1,3 @@
+"""Helpers every layer may use: dates and periods, names, formatting for people. Nothing here imports another
+part of sglogs except ``models`` and ``errors``.
+"""
