@@ -558,7 +558,11 @@ def test_kill_9_at_random_points_loses_nothing_and_does_nothing_twice(tmp_path: 
     rng, orphans = random.Random(seed), []
     pause = threading.Event()
     for _ in range(3):
-        pause.wait(rng.uniform(0.3, 2.0))  # a random point: dropping, settling, processing or filing
+        # each service is killed at a random point once it is running (dropping, settling, processing or
+        # filing): on a loaded machine a start can take longer than the pause, and a service killed before it
+        # started proves nothing about the journal
+        wait_until(service.started, 60, "the service to start")
+        pause.wait(rng.uniform(0.3, 2.0))
         orphans += service.kill9()
         service = ServiceProcess(args, env, log, tmp_path)
     dropper.join()
