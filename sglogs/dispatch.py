@@ -169,9 +169,13 @@ def classify(
     if sniffed.format.value == "xlsx" and roster_problem is None:
         return FileKind.ROSTER, None
     from .read import read_log  # the readers load lxml and pdfplumber: only when a log is read
+    from .read.log import NotALogError
 
-    log = read_log(path, settings, frameworks)
-    if log.log_id is None and not log.entries and not log.competencies:
+    try:
+        log = read_log(path, settings, frameworks)
+    except NotALogError:
+        log = None  # the read layer refuses it too; the sentence below also says why it is not a roster
+    if log is None or (log.log_id is None and not log.entries and not log.competencies):
         as_roster = f" Read as a roster: {roster_problem.message}" if roster_problem is not None else ""
         raise UnsupportedFormatError(
             f"{name} is a {sniffed.format.value.upper()} file but not a competency log sglogs recognises (it has "
