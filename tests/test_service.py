@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sglogs import service as service_module
 from sglogs.config import Settings, load_settings
 from sglogs.dispatch import FileKind, OutboxLayout, classify, process_file
 from sglogs.errors import ConfigError, RosterError
@@ -37,8 +36,10 @@ from sglogs.service import (
     check_journal_location,
     filesystem_type,
     is_ignored_name,
+    safety,
     scan_inbox,
     service_settings,
+    watcher,
 )
 from sglogs.store import FileState, sqlite_url
 from tests.pg import journal_exists, pg_store_url
@@ -192,10 +193,10 @@ def test_a_journal_on_a_network_share_or_in_the_inbox_is_refused(tmp_path: Path,
     inbox.mkdir()
     with pytest.raises(ConfigError, match="inside the inbox"):
         check_journal_location(sqlite_url(inbox / "j.sqlite3"), inbox)
-    assert filesystem_type(tmp_path) not in service_module.SHARED_FILESYSTEMS
+    assert filesystem_type(tmp_path) not in safety.SHARED_FILESYSTEMS
     check_journal_location(sqlite_url(tmp_path / "j" / "j.sqlite3"), inbox)
     check_journal_location("postgresql+psycopg://u@db/sglogs", inbox)  # a server: nothing to check
-    monkeypatch.setattr(service_module, "filesystem_type", lambda path: "cifs")
+    monkeypatch.setattr(safety, "filesystem_type", lambda path: "cifs")
     with pytest.raises(ConfigError, match=r"network filesystem \(cifs\).*store_url"):
         check_journal_location(sqlite_url(tmp_path / "j.sqlite3"), inbox)
 
@@ -381,7 +382,7 @@ def test_an_observer_killed_by_a_handler_error_is_restarted(tmp_path: Path, sett
                                                             monkeypatch: pytest.MonkeyPatch,
                                                             caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="sglogs.service")
-    original = service_module._QueueHandler.on_any_event
+    original = watcher._QueueHandler.on_any_event
     calls = {"n": 0}
 
     def flaky(self: object, event: object) -> None:
@@ -390,7 +391,7 @@ def test_an_observer_killed_by_a_handler_error_is_restarted(tmp_path: Path, sett
             raise RuntimeError("a bug in an event handler")
         original(self, event)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(service_module._QueueHandler, "on_any_event", flaky)
+    monkeypatch.setattr(watcher._QueueHandler, "on_any_event", flaky)
     inbox = tmp_path / "inbox"
     with running(make_service(tmp_path, settings)):
         shutil.copy(LOG_DOCX, inbox / "first.docx")  # its event kills the observer thread
@@ -420,11 +421,11 @@ def test_native_events_unavailable_falls_back_to_polling(tmp_path: Path, setting
                                                          caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="sglogs.service")
 
-    class NoInotify(service_module.Observer):  # type: ignore[misc,valid-type]
+    class NoInotify(watcher.Observer):  # type: ignore[misc,valid-type]
         def start(self) -> None:
             raise OSError(28, "inotify watch limit reached")
 
-    monkeypatch.setattr(service_module, "Observer", NoInotify)
+    monkeypatch.setattr(watcher, "Observer", NoInotify)
     service = make_service(tmp_path, settings)
     with running(service):
         shutil.copy(LOG_DOCX, tmp_path / "inbox" / "log.docx")

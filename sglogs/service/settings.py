@@ -1,0 +1,149 @@
+"""The service's settings: ``[service]`` in sglogs.toml and ``SGLOGS_SERVICE__*``, the defaults, where its own
+data lives on this computer, and the options of one run."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..config import Settings
+from ..errors import ConfigError
+from ..store import (
+    sqlite_url,
+)
+
+DEFAULT_SETTLE_SECONDS: Final = 2.0
+DEFAULT_RESCAN_MINUTES: Final = 5.0
+DEFAULT_MAX_ATTEMPTS: Final = 3
+DEFAULT_LEASE_SECONDS: Final = 60.0
+DEFAULT_HEARTBEAT_SECONDS: Final = 10.0
+DEFAULT_RETRY_SECONDS: Final = 30.0
+DEFAULT_INCOMPLETE_GRACE_SECONDS: Final = 60.0
+DEFAULT_FILE_TIMEOUT_SECONDS: Final = 600.0
+DEFAULT_POLL_INTERVAL_SECONDS: Final = 1.0
+DEFAULT_WORKERS: Final = 1
+#: Hidden folder sglogs keeps in the inbox: the inbox's id, and a note per running service watching it.
+INBOX_STATE_DIR: Final = ".sglogs"
+
+
+class ServiceSettings(BaseModel):
+    """Knobs of the watched-folder service (``[service]`` in sglogs.toml, ``SGLOGS_SERVICE__*``).
+
+    ``journal`` is the SQLite journal file (``None``: ``default_journal_path()``, on local disk); ``store_url``
+    (any SQLAlchemy URL, e.g. PostgreSQL for several hosts) wins over it. ``work_dir`` holds private copies of
+    files being processed (``None``: ``work`` beside the default journal). Times are in seconds unless named.
+
+    Example:
+        >>> ServiceSettings().settle_seconds
+        2.0
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    settle_seconds: float = Field(default=DEFAULT_SETTLE_SECONDS, ge=0.05, le=3600)
+    rescan_minutes: float = Field(default=DEFAULT_RESCAN_MINUTES, gt=0, le=1440)
+    max_attempts: int = Field(default=DEFAULT_MAX_ATTEMPTS, ge=1, le=100)
+    lease_seconds: float = Field(default=DEFAULT_LEASE_SECONDS, ge=1, le=86400)
+    heartbeat_seconds: float = Field(default=DEFAULT_HEARTBEAT_SECONDS, gt=0, le=3600)
+    retry_seconds: float = Field(default=DEFAULT_RETRY_SECONDS, ge=0, le=86400)
+    incomplete_grace_seconds: float = Field(default=DEFAULT_INCOMPLETE_GRACE_SECONDS, ge=0, le=86400)
+    file_timeout_seconds: float = Field(default=DEFAULT_FILE_TIMEOUT_SECONDS, gt=0, le=86400)
+    poll_interval_seconds: float = Field(default=DEFAULT_POLL_INTERVAL_SECONDS, gt=0, le=600)
+    workers: int = Field(default=DEFAULT_WORKERS, ge=1, le=32)
+    journal: Path | None = None
+    work_dir: Path | None = None
+    store_url: str | None = None
+
+    @model_validator(mode="after")
+    def _heartbeat_within_lease(self) -> ServiceSettings:
+        if self.heartbeat_seconds * 2 > self.lease_seconds:
+            raise ValueError("heartbeat_seconds must be at most half of lease_seconds, or claims would lapse")
+        return self
+
+    def journal_url(self) -> str:
+        """The journal's database URL: ``store_url``, else the SQLite file ``journal`` or its default.
+
+        Example:
+            >>> ServiceSettings(journal=Path("/var/lib/sglogs/j.sqlite3")).journal_url()
+            'sqlite+pysqlite:////var/lib/sglogs/j.sqlite3'
+        """
+        return self.store_url or sqlite_url(self.journal or default_journal_path())
+
+    def work_root(self) -> Path:
+        """The folder for private working copies (local disk, readable by the service's user only).
+
+        Example:
+            >>> ServiceSettings(work_dir=Path("/var/lib/sglogs/work")).work_root()
+            PosixPath('/var/lib/sglogs/work')
+        """
+        return self.work_dir or data_dir() / "work"
+
+
+def service_settings(settings: Settings) -> ServiceSettings:
+    """The service's settings, from ``[service]`` in sglogs.toml and ``SGLOGS_SERVICE__*`` variables.
+
+    Example:
+        >>> service_settings(load_settings()).rescan_minutes  # doctest: +SKIP
+        5.0
+    """
+    # the [service] table of sglogs.toml, with SGLOGS_SERVICE__* variables already merged into it
+    values = dict(settings.service)
+    try:
+        return ServiceSettings.model_validate(values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(p) for p in error["loc"]) or "service"
+        raise ConfigError(
+            f"Setting 'service.{key}' (SGLOGS_SERVICE__{key.upper()}) is invalid ({error['msg']}); "
+            "correct it and start again."
+        ) from exc
+
+
+def data_dir() -> Path:
+    """sglogs' folder for its own data on this computer's local disk (per user).
+
+    ``%LOCALAPPDATA%\\sglogs`` on Windows (not the roaming profile, which may live on a server),
+    ``~/Library/Application Support/sglogs`` on macOS, ``$XDG_DATA_HOME/sglogs`` (``~/.local/share/sglogs``)
+    elsewhere.
+
+    Example:
+        >>> data_dir().name
+        'sglogs'
+    """
+    if os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "sglogs"
+
+
+def default_journal_path() -> Path:
+    """Where the journal lives unless configured: ``data_dir() / "journal.sqlite3"``.
+
+    Example:
+        >>> default_journal_path().name
+        'journal.sqlite3'
+    """
+    return data_dir() / "journal.sqlite3"
+
+
+class WatchOptions(BaseModel):
+    """One run of the service: which folders, once or for good, native events or polling.
+
+    Example:
+        >>> WatchOptions(inbox=Path("inbox"), outbox=Path("outbox"), once=True).polling
+        False
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    inbox: Path
+    outbox: Path
+    once: bool = False
+    polling: bool = False
