@@ -1,7 +1,7 @@
 """Build the review templates a manager signs: ``templates/feedback.docx``, ``templates/signoff.docx``,
 ``templates/action_plan.docx`` (docxtpl documents) and ``templates/action_plan.xlsx`` (the "Annex 1" workbook).
 
-The Word templates use the names ``sglogs.reports.documents.review_context`` defines (its module docstring lists
+The Word templates use the names ``sglogs.reports.review_view.review_context`` defines (its module docstring lists
 them): ``{%tr ... %}`` rows repeat table rows, ``{%tc ... %}`` cells repeat table columns (the coverage matrix),
 ``{%p ... %}`` paragraphs repeat or hide paragraphs, ``{% cellbg ... %}`` shades a cell. They are built with the
 helpers of ``tools/build_log_docx.py`` so they look like the log they review (Arial, A4, the teal accent, shaded
