@@ -71,7 +71,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from xml.sax.saxutils import escape
 
 import jinja2
 from lxml import etree
@@ -82,12 +81,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
 from ..config import PROJECT_DIR
+from ..core.formatting import level_heading
+from ..core.formatting import long_date as uk_date  # outputs: rename to long_date when documents.py is split
+from ..core.identity import footer_line
+from ..core.ooxml import CORE_PART, CUSTOM_PART, MAX_PART_BYTES, core_xml, custom_xml, write_package
 from ..errors import ConfigError, TemplateError
 from ..files import atomic_write_bytes
-from ..generate.context import level_heading, uk_date
 from ..generate.docx import DocxLogTemplate
-from ..generate.package import MAX_PART_BYTES, write_package
-from ..generate.properties import CORE_PART, CUSTOM_PART
 from ..models import (
     ActionItem,
     CompetencyStatus,
@@ -138,7 +138,6 @@ _TITLES = {
     "action_plan": "Development action plan (annex 1)",
 }
 _WORKBOOK_FILE = "action_plan.xlsx"
-_CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
 # ------------------------------------------------------------------------------------------------ context
@@ -287,7 +286,7 @@ def _log_values(log: ParsedLog) -> dict[str, Any]:
     identity = _identity(log)
     name = Path(log.source.path).name
     if identity is not None:
-        footer = identity.footer_line()
+        footer = footer_line(identity)
     else:
         # a log from an older template carries no identity: the file and its fingerprint name it instead
         footer = f"log without sglogs identity | file {name} | sha256 {log.source.sha256[:16]}"
@@ -618,33 +617,13 @@ def _property_parts(kind: str, context: Mapping[str, Any]) -> dict[str, bytes]:
     document dropped into the inbox must not pass for the log itself.
     """
     log, staff = context["log"], context["staff"]
-    stamp = f"{context['review']['date_iso']}T00:00:00Z"  # the review date: the same inputs give the same file
+    # the review date: the same inputs give the same file
+    reviewed = dt.datetime.combine(dt.date.fromisoformat(context["review"]["date_iso"]), dt.time())
     title = f"{_TITLES[kind]} - {staff['name']}"
     keywords = f"sglogs review; {kind}; reviews log {log['id']}"
-    core = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(title)}</dc:title>"
-        f"<dc:subject>{escape('Review of safeguarding competency log ' + log['id'])}</dc:subject>"
-        f"<dc:creator>{escape(context.get('organisation') or 'sglogs')}</dc:creator>"
-        f"<cp:keywords>{escape(keywords)}</cp:keywords>"
-        "<cp:lastModifiedBy>sglogs</cp:lastModifiedBy>"
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
-        "</cp:coreProperties>"
-    )
-    props = "".join(
-        f'<property fmtid="{_CUSTOM_FMTID}" pid="{pid}" name="{name}"><vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
-        for pid, (name, value) in enumerate(_review_properties(kind, context).items(), start=2)
-    )
-    custom = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
-        f'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">{props}</Properties>'
-    )
-    return {CORE_PART: core.encode("utf-8"), CUSTOM_PART: custom.encode("utf-8")}
+    core = core_xml(title=title, subject=f"Review of safeguarding competency log {log['id']}",
+                    creator=context.get("organisation") or "sglogs", keywords=keywords, modified=reviewed)
+    return {CORE_PART: core, CUSTOM_PART: custom_xml(_review_properties(kind, context))}
 
 
 def _review_properties(kind: str, context: Mapping[str, Any]) -> dict[str, str]:
