@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from .config import ReviewSettings
-from .generate.logs import add_months
+from .core.dates import add_months
 from .models import ActionItem, Finding, Framework, ParsedLog, RagStatus
 
 

@@ -19,8 +19,8 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict, Field
 
 from .config import Settings
+from .core.dates import add_months
 from .frameworks import included_levels, required_competencies
-from .generate.logs import add_months
 from .models import CompetencyKind, Framework, RagStatus, StaffMember
 from .records import ReviewRecord, history_by_person
 from .register import people_in_scope

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import CheckSettings
+from .core.dates import add_years
 from .errors import ConfigError
 from .frameworks import required_competencies
 from .models import CompetencyStatus, DatePrecision, EvidenceEntry, Finding, Framework, ParsedLog, Severity
@@ -367,17 +368,10 @@ def check_refresher(ctx: CheckContext) -> list[Finding]:
     if not dates:
         return [finding("REFRESHER_UNKNOWN", years=ctx.refresher_years)]
     last = max(dates)
-    due = _add_years(last, ctx.refresher_years)
+    due = add_years(last, ctx.refresher_years)
     if due < ctx.today:
         return [finding("REFRESHER_OVERDUE", last=_uk(last), years=ctx.refresher_years)]
     return []
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 # A child's personal data in evidence: NHS numbers, dates of birth, named children, addresses.

@@ -25,6 +25,7 @@ from rich.text import Text
 
 from . import __version__
 from .config import load_settings
+from .core.dates import parse_uk_date
 from .errors import ExitCode, SglogsError, UsageError
 from .files import make_folders
 from .frameworks import (
@@ -37,7 +38,6 @@ from .frameworks import (
     required_competencies,
 )
 from .generate.logs import GenerateOptions, LogFormat, generate_logs
-from .read.values import parse_uk_date
 from .roster import count_rows
 
 app = typer.Typer(

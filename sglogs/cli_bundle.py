@@ -22,7 +22,7 @@ PROGRESS_MIN_FILES = 50
 
 
 def _parse_date(text: str | None, flag: str) -> dt.date | None:
-    from .read.values import parse_uk_date
+    from .core.dates import parse_uk_date
 
     if text is None:
         return None

@@ -15,12 +15,12 @@ from typing import Annotated
 import typer
 
 from .config import Settings, load_settings
+from .core.dates import parse_uk_date
+from .core.names import fold
 from .errors import UsageError
 from .files import make_folders
 from .frameworks import load_frameworks
-from .generate.logs import slug
 from .models import Framework, StaffMember
-from .read.values import parse_uk_date
 from .records import ReviewRecord, history_by_person, load_reviews
 from .register import build_register, headline, people_in_scope, summary
 from .roster import RosterRowError, RosterRules, read_roster
@@ -184,7 +184,7 @@ def register(app: typer.Typer) -> None:
                                   additional_roles=settings.audit.additional_roles)
         folder = out_dir or settings.outbox / AUDIT_FOLDER
         make_folders(folder, settings.output.dir_mode_bits)  # security 15.2: every folder, whatever the umask
-        stem = f"{AUDIT_STEM}_{today.isoformat()}" + (f"_{slug(setting)}" if setting else "")
+        stem = f"{AUDIT_STEM}_{today.isoformat()}" + (f"_{fold(setting)}" if setting else "")
         scope = f"Setting: {setting}" if setting else "Whole organisation"
         for write, suffix in ((write_audit_docx, ".docx"), (write_audit_xlsx, ".xlsx")):
             path = write(answers, folder / f"{stem}{suffix}", organisation=settings.organisation, as_of=today,

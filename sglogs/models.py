@@ -272,8 +272,8 @@ class LogIdentity(BaseModel):
     Example:
         >>> ident = LogIdentity(log_id="S001-20260101-ab12", staff_id="S001", framework="london", level="2",
         ...     period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31))
-        >>> ident.footer_line()
-        'sglogs log S001-20260101-ab12 | staff S001 | framework london | level 2 | 2026-01-01 to 2026-12-31'
+        >>> ident.period_end
+        datetime.date(2026, 12, 31)
     """
 
     model_config = _FROZEN
@@ -285,24 +285,6 @@ class LogIdentity(BaseModel):
     period_start: dt.date
     period_end: dt.date
     generator: str = "sglogs"
-
-    def footer_line(self) -> str:
-        """The short visible line printed in every page footer (survives PDF export and printing)."""
-        return (
-            f"sglogs log {self.log_id} | staff {self.staff_id} | framework {self.framework} | "
-            f"level {self.level} | {self.period_start.isoformat()} to {self.period_end.isoformat()}"
-        )
-
-    def as_properties(self) -> dict[str, str]:
-        """The identity as ``sglogs_*`` string properties (custom document properties, defined names)."""
-        return {
-            "sglogs_log_id": self.log_id,
-            "sglogs_staff_id": self.staff_id,
-            "sglogs_framework": self.framework,
-            "sglogs_level": self.level,
-            "sglogs_period_start": self.period_start.isoformat(),
-            "sglogs_period_end": self.period_end.isoformat(),
-        }
 
 
 # ------------------------------------------------------------------------------------------ reading logs

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .checks import required_ids
 from .config import Settings
-from .generate.logs import add_months, period_end
+from .core.dates import add_months, add_years, period_end
 from .models import Framework, StaffMember
 from .records import ReviewRecord, formal_training_dates, history_by_person
 
@@ -92,19 +92,6 @@ def band_colours(band_days: Sequence[int] = BAND_DAYS) -> dict[str, str]:
     colours.update({band_label(Band.DUE, d): "due_soon" if d == nearest else "due" for d in sorted(band_days)})
     colours.update({Band.IN_DATE.value: "in_date", Band.UNKNOWN.value: "unknown", Band.NO_REVIEW.value: "unknown"})
     return colours
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same day ``years`` later (29 February becomes 28 February).
-
-    Example:
-        >>> add_years(dt.date(2024, 2, 29), 2)
-        datetime.date(2026, 2, 28)
-    """
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 class RegisterRow(BaseModel):

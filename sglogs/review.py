@@ -20,12 +20,12 @@ from pathlib import Path
 from .actions import action_items
 from .checks import check_log, copied_reflections, ready_for_signoff
 from .config import Settings
+from .core.dates import add_months
+from .core.names import review_names
 from .errors import InputError
 from .files import atomic_write_bytes, make_folders
 from .frameworks import load_frameworks, required_competencies
-from .generate.logs import add_months
 from .models import ActionItem, Competency, Finding, Framework, ParsedLog, RequiredCompetency
-from .names import review_names
 from .read import read_log
 from .reports.documents import ReviewTemplates, review_context
 
@@ -131,7 +131,7 @@ def write_review(
                              reviewed_on=today, framework=framework,
                              next_review=add_months(today, settings.review.next_review_months))
     mode = settings.output.file_mode_bits
-    # security 15.3: names unique by construction (sglogs.names); a batch passes names apart from each other
+    # security 15.3: names unique by construction (sglogs.core.names); a batch passes names apart from each other
     folder_name, stem = names or review_names([(log.staff.id, log.log_id, log.source.path)])[0]
     folder = _person_folder(out_dir, folder_name, settings.output.dir_mode_bits)
     outputs = {

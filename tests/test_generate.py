@@ -16,10 +16,11 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from sglogs.config import PROJECT_DIR, Settings
+from sglogs.core.dates import period_end
 from sglogs.frameworks import required_competencies
 from sglogs.generate.context import log_context
 from sglogs.generate.docx import DocxLogTemplate
-from sglogs.generate.logs import GenerateOptions, LogFormat, generate_logs, period_end
+from sglogs.generate.logs import GenerateOptions, LogFormat, generate_logs
 from sglogs.models import Framework, LogIdentity, StaffMember
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -19,9 +19,9 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
+from sglogs.core.dates import UkDateError, parse_uk_date
 from sglogs.errors import ExitCode, RosterError
 from sglogs.models import Framework, Level, RefresherRule, StaffMember
-from sglogs.read.values import UkDateError, parse_uk_date
 from sglogs.roster import (
     HEADER_SYNONYMS,
     MAX_ROSTER_BYTES,

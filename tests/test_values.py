@@ -9,21 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sglogs.core.dates import DATE_YEARS, UkDateError, excel_serial, excel_serial_to_date, parse_uk_date
 from sglogs.models import DatePrecision
 from sglogs.read.values import (
-    DATE_YEARS,
     MAX_HOURS,
     ParsedDate,
     ParsedHours,
     ParsedRefs,
-    UkDateError,
-    excel_serial,
-    excel_serial_to_date,
     is_tick,
     parse_competency_refs,
     parse_date,
     parse_hours,
-    parse_uk_date,
 )
 
 FAST = settings(max_examples=300, deadline=None, derandomize=True, database=None)

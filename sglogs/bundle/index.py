@@ -15,7 +15,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
 from .. import __version__
-from ..generate.context import uk_date
+from ..core.formatting import long_date
 from .model import INDEX_HTML, MANIFEST_NAME, REGISTER_EXTRACT, MissingItem
 from .plan import _planned, _PlannedLog, _Spool
 from .scope import BundleScope
@@ -199,7 +199,7 @@ def _write_index_html(out: IO[bytes], plan: _Spool, *, scope: BundleScope, creat
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     template = env.from_string(_INDEX_TEMPLATE)
     made = dt.datetime.fromisoformat(created)
-    created_text = f"{uk_date(made.date())}, {made:%H:%M}"
+    created_text = f"{long_date(made.date())}, {made:%H:%M}"
     for chunk in template.generate(scope=scope.describe(), created=created_text, people=people, logs=_planned(plan),
                                    log_count=log_count, file_count=file_count, missing=missing, version=__version__,
                                    uk=_uk, href=lambda member: quote(member, safe="/")):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from ..generate.logs import slug
+from ..core.names import fold
 from ..models import Framework
 from ..records import EVIDENCE_SUFFIX, ReviewRecord
 from .model import _HASH_MEMO, _SAFE_NAME, CHUNK_BYTES, REVIEW_DOCUMENTS, MissingItem
@@ -45,8 +45,8 @@ def safe_file_name(name: str, fallback: str = "file") -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""
-    clean_suffix = slug(suffix, "")[:10]
-    clean = slug(stem, fallback)
+    clean_suffix = fold(suffix, "")[:10]
+    clean = fold(stem, fallback)
     return re.sub(r"\.{2,}", ".", clean + (f".{clean_suffix}" if clean_suffix else ""))
 
 
@@ -219,12 +219,12 @@ class _Planner:
         log = record.log
         staff_key = record.staff_id or f"(no id) {record.folder.name}"
         if staff_key not in self._staff_folders:
-            self._staff_folders[staff_key] = _unique(slug(record.staff_id or record.folder.name, "unknown"),
+            self._staff_folders[staff_key] = _unique(fold(record.staff_id or record.folder.name, "unknown"),
                                                      self._used_staff)
         staff_folder = self._staff_folders[staff_key]
         stem = record.path.name.removesuffix(EVIDENCE_SUFFIX)
         log_id = log.log_id or stem
-        base = f"{staff_folder}/{_unique(slug(stem, 'log'), self._used_logs.setdefault(staff_folder, set()))}"
+        base = f"{staff_folder}/{_unique(fold(stem, 'log'), self._used_logs.setdefault(staff_folder, set()))}"
         staff_id = record.staff_id or ""
         items: list[_Item] = []
         missing: list[MissingItem] = []

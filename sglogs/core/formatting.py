@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from ..models import Framework
+from ..models import Framework, Level
 
 
 def long_date(day: dt.date | None, missing: str = "not recorded") -> str:
@@ -102,3 +102,21 @@ def framework_and_level(framework_id: str, level_id: str, frameworks: Mapping[st
         'unknown-framework, Level 2'
     """
     return f"{framework_title(framework_id, frameworks)}, {level_name(framework_id, level_id, frameworks)}"
+
+
+def level_heading(level: Level) -> str:
+    """A level as one line: its name, title, and London's groups and Intercollegiate levels.
+
+    Example:
+        >>> level_heading(Level(id="2", name="Level 2", groups=("2", "3"), intercollegiate="2-3"))
+        'Level 2 (groups 2 and 3; Intercollegiate levels 2-3)'
+    """
+    text = level.name + (f" – {level.title}" if level.title else "")
+    extras = []
+    if level.groups:
+        groups = " and ".join(level.groups)
+        extras.append(f"group{'s' if len(level.groups) > 1 else ''} {groups}")
+    if level.intercollegiate:
+        plural = "s" if "-" in level.intercollegiate else ""
+        extras.append(f"Intercollegiate level{plural} {level.intercollegiate}")
+    return text + (f" ({'; '.join(extras)})" if extras else "")

@@ -12,7 +12,9 @@ from itertools import zip_longest
 from typing import Any
 
 from ..config import GenerateSettings
-from ..models import CarriedItem, Framework, Level, LogIdentity, RequiredCompetency, StaffMember
+from ..core.formatting import level_heading, long_date
+from ..core.identity import footer_line
+from ..models import CarriedItem, Framework, LogIdentity, RequiredCompetency, StaffMember
 
 #: Guidance printed in every log, from the frameworks' own words (LLR logs and Q-cards, London 1.6, PA3 1.8).
 GUIDANCE = (
@@ -29,16 +31,6 @@ GUIDANCE = (
     "Ensure next steps identified are captured on your setting's development action plan (annex 1): this "
     "allows you to monitor developments and evidence progress made.",
 )
-
-
-def uk_date(value: dt.date) -> str:
-    """Format a date the way UK staff write it in full.
-
-    Example:
-        >>> uk_date(dt.date(2026, 3, 4))
-        '4 March 2026'
-    """
-    return f"{value.day} {value:%B %Y}"
 
 
 #: Characters per line of the competency column in the Excel log (70 wide, Arial 10), and points per line.
@@ -75,24 +67,6 @@ def refresher_sentence(framework: Framework, designated_lead: bool) -> str:
         f"Refresher training is due at least every {rule.years} years "
         f"(every {rule.designated_lead_years} years for designated and named leads)."
     )
-
-
-def level_heading(level: Level) -> str:
-    """A level as one line: its name, title, and London's groups and Intercollegiate levels.
-
-    Example:
-        >>> level_heading(Level(id="2", name="Level 2", groups=("2", "3"), intercollegiate="2-3"))
-        'Level 2 (groups 2 and 3; Intercollegiate levels 2-3)'
-    """
-    text = level.name + (f" – {level.title}" if level.title else "")
-    extras = []
-    if level.groups:
-        groups = " and ".join(level.groups)
-        extras.append(f"group{'s' if len(level.groups) > 1 else ''} {groups}")
-    if level.intercollegiate:
-        plural = "s" if "-" in level.intercollegiate else ""
-        extras.append(f"Intercollegiate level{plural} {level.intercollegiate}")
-    return text + (f" ({'; '.join(extras)})" if extras else "")
 
 
 def competency_row(required: RequiredCompetency) -> dict[str, Any]:
@@ -141,13 +115,13 @@ def log_context(
         "organisation": organisation,
         "log": {
             "id": identity.log_id,
-            "period_start": uk_date(identity.period_start),
-            "period_end": uk_date(identity.period_end),
+            "period_start": long_date(identity.period_start),
+            "period_end": long_date(identity.period_end),
             "period_start_iso": identity.period_start.isoformat(),
             "period_end_iso": identity.period_end.isoformat(),
             "months": settings.period_months,
-            "generated_on": uk_date(today),
-            "footer": identity.footer_line(),
+            "generated_on": long_date(today),
+            "footer": footer_line(identity),
             # Excel formulas (date validation of the evidence sheet) need the dates as DATE(y,m,d)
             "period_start_excel": _excel_date(identity.period_start),
             "period_end_excel": _excel_date(identity.period_end),

@@ -17,9 +17,8 @@ import jinja2
 from docxtpl import DocxTemplate
 from lxml import etree
 
+from ..core.ooxml import CORE_PART, CUSTOM_PART, CompressedPart, ensure_property_parts, read_parts
 from ..errors import TemplateError
-from . import properties
-from .package import CompressedPart, read_parts
 from .prepared import PreparedTemplate
 
 _JINJA_MARK = re.compile(r"\{[{%#]")
@@ -70,12 +69,12 @@ class DocxLogTemplate(PreparedTemplate):
                 f"{path} has no footer with {{{{ log.footer }}}}; put it in the page footer so every page "
                 "shows which log it belongs to."
             )
-        ct, rels = properties.ensure_property_parts(parts["[Content_Types].xml"], parts["_rels/.rels"])
+        ct, rels = ensure_property_parts(parts["[Content_Types].xml"], parts["_rels/.rels"])
         parts["[Content_Types].xml"], parts["_rels/.rels"] = ct, rels
-        dynamic = set(templates) | {properties.CORE_PART, properties.CUSTOM_PART}
+        dynamic = set(templates) | {CORE_PART, CUSTOM_PART}
         order = [n for n in parts if n not in dynamic]
         order[1:1] = [n for n in parts if n in templates]  # keep [Content_Types].xml first
-        order += [properties.CORE_PART, properties.CUSTOM_PART]
+        order += [CORE_PART, CUSTOM_PART]
         static = {n: CompressedPart.from_bytes(n, c) for n, c in parts.items() if n not in dynamic}
         joined = "".join(sources)
         return cls(

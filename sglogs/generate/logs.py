@@ -6,7 +6,6 @@ memory stays flat with roster size. Each file appears atomically; existing logs 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -22,11 +21,12 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from ..config import Settings
+from ..core.dates import period_end
+from ..core.names import fit_name, fold, setting_folder, unique_part
 from ..errors import RosterError
 from ..files import make_folders
 from ..frameworks import load_frameworks, required_competencies
 from ..models import CarriedItem, Framework, LogIdentity, StaffMember
-from ..names import fit_name, fold, setting_folder, unique_part
 from ..roster import RosterRowError, RosterRules, read_roster, write_roster_errors
 from .context import log_context
 from .docx import DocxLogTemplate
@@ -110,38 +110,6 @@ class LogPlan:
         return self.stem.parent / f"{self.stem.name}{fmt.suffix}"
 
 
-def add_months(start: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb).
-
-    Example:
-        >>> add_months(dt.date(2026, 1, 31), 1)
-        datetime.date(2026, 2, 28)
-    """
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-
-
-def period_end(start: dt.date, months: int) -> dt.date:
-    """The last day of a log period that starts on ``start`` and runs ``months`` months.
-
-    Example:
-        >>> period_end(dt.date(2026, 4, 1), 12)
-        datetime.date(2027, 3, 31)
-    """
-    return add_months(start, months) - dt.timedelta(days=1)
-
-
-def slug(text: str, fallback: str = "unnamed") -> str:
-    """A file-name-safe form of a name (``sglogs.names.fold``: lossy; file names use ``unique_part``).
-
-    Example:
-        >>> slug("Zoë O'Brien & Co")
-        'Zoe-OBrien-Co'
-    """
-    return fold(text, fallback)
-
-
 def make_log_id(person: StaffMember, framework_id: str, level_id: str, start: dt.date) -> str:
     """A stable log id: staff id, start date and a short hash of what the log is for.
 
@@ -153,7 +121,7 @@ def make_log_id(person: StaffMember, framework_id: str, level_id: str, start: dt
     digest = hashlib.sha1(  # an id, not a security check: sha1 keeps existing log ids as they were
         f"{person.staff_id}|{framework_id}|{level_id}|{start.isoformat()}".encode(), usedforsecurity=False
     ).hexdigest()
-    return f"{slug(person.staff_id, 'staff')}-{start:%Y%m%d}-{digest[:4]}"
+    return f"{fold(person.staff_id, 'staff')}-{start:%Y%m%d}-{digest[:4]}"
 
 
 def plan_log(
@@ -175,7 +143,7 @@ def plan_log(
         period_start=start,
         period_end=period_end(start, settings.generate.period_months),
     )
-    # unique by construction: ids that fold alike ("AB/1", "AB 1", "AB-1") keep apart by a hash (sglogs.names)
+    # unique by construction: ids that fold alike ("AB/1", "AB 1", "AB-1") keep apart by a hash (sglogs.core.names)
     folder = out / (setting_folder(person.setting, NO_SETTING_FOLDER) if person.setting else NO_SETTING_FOLDER)
     period = f"{start.isoformat()}_{identity.period_end.isoformat()}"
     name = fit_name(f"{unique_part(person.staff_id, 'staff')}_{fold(person.surname)}_{period}")

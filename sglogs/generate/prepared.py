@@ -10,10 +10,10 @@ from typing import Any
 
 import jinja2
 
+from ..core.identity import identity_keywords, identity_properties
+from ..core.ooxml import CORE_PART, CUSTOM_PART, CompressedPart, core_xml, custom_xml, write_package
 from ..errors import TemplateError
 from ..models import LogIdentity
-from . import properties
-from .package import CompressedPart, write_package
 
 
 @dataclass(frozen=True)
@@ -68,5 +68,24 @@ class PreparedTemplate:
             >>> tpl.write(Path("outbox/logs/S001.docx"), context, identity)  # doctest: +SKIP
         """
         rendered = self.render_parts(context)
-        rendered |= properties.identity_parts(context, identity, now or dt.datetime.now(dt.UTC))
+        rendered |= identity_parts(context, identity, now or dt.datetime.now(dt.UTC))
         write_package(out, self.order, self.static, rendered, mode=mode)
+
+
+def identity_parts(context: dict[str, Any], identity: LogIdentity, now: dt.datetime) -> dict[str, bytes]:
+    """The core and custom property parts of one person's log, from its template values and identity.
+
+    Example:
+        >>> ident = LogIdentity(log_id="L1", staff_id="S1", framework="london", level="2",
+        ...     period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31))
+        >>> ctx = {"staff": {"name": "A B"}, "framework": {"title": "F"}, "level": {"name": "Level 2"}}
+        >>> sorted(identity_parts(ctx, ident, dt.datetime(2026, 1, 1)))
+        ['docProps/core.xml', 'docProps/custom.xml']
+    """
+    core = core_xml(
+        title=f"Safeguarding Children Competency Log - {context['staff']['name']}",
+        subject=f"{context['framework']['title']}, {context['level']['name']}",
+        creator=context.get("organisation") or "sglogs", keywords=identity_keywords(identity), modified=now,
+        identifier=identity.log_id,
+    )
+    return {CORE_PART: core, CUSTOM_PART: custom_xml(identity_properties(identity))}

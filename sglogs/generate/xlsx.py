@@ -25,9 +25,8 @@ from pathlib import Path
 import jinja2
 from lxml import etree
 
+from ..core.ooxml import CORE_PART, CUSTOM_PART, CompressedPart, ensure_property_parts, read_parts
 from ..errors import TemplateError
-from . import properties
-from .package import CompressedPart, read_parts
 from .prepared import PreparedTemplate
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -90,11 +89,11 @@ class XlsxLogTemplate(PreparedTemplate):
         if _SHARED_STRINGS in parts:
             # placeholder cells no longer use their shared strings, so the optional total count would be wrong
             parts[_SHARED_STRINGS] = re.sub(rb'\scount="\d+"', b"", parts[_SHARED_STRINGS], count=1)
-        ct, rels = properties.ensure_property_parts(parts["[Content_Types].xml"], parts["_rels/.rels"])
+        ct, rels = ensure_property_parts(parts["[Content_Types].xml"], parts["_rels/.rels"])
         parts["[Content_Types].xml"], parts["_rels/.rels"] = ct, rels
-        dynamic = set(templates) | {properties.CORE_PART, properties.CUSTOM_PART}
+        dynamic = set(templates) | {CORE_PART, CUSTOM_PART}
         order = [n for n in parts if n not in dynamic or n in templates]
-        order += [properties.CORE_PART, properties.CUSTOM_PART]
+        order += [CORE_PART, CUSTOM_PART]
         static = {n: CompressedPart.from_bytes(n, c) for n, c in parts.items() if n not in dynamic}
         return cls(path=path, order=tuple(order), static=static, templates=templates)
 

@@ -9,12 +9,12 @@ footer line). Nothing is invented: a value that is not understood is ``None`` an
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..core.identity import find_identity
 from ..frameworks import match_framework, match_level, required_competencies
 from ..models import (
     CompetencyAssessment,
@@ -112,17 +112,6 @@ _MET_WORDS = frozenset({"met", "yes", "y", "achieved", "complete", "completed", 
 _NOT_YET_WORDS = frozenset({"not yet met", "not yet", "not met", "no", "n", "partly met", "partially met",
                             "in progress", "not achieved"})
 _COMPETENCY_ID = re.compile(r"^[A-Za-z]{0,2}\d+(?:\.\d+)*$")
-_FOOTER_IDENTITY = re.compile(
-    r"sglogs log (?P<log_id>\S+) \| staff (?P<staff_id>.+?) \| framework (?P<framework>\S+) \| "
-    r"level (?P<level>\S+) \| (?P<start>\d{4}-\d{2}-\d{2}) to (?P<end>\d{4}-\d{2}-\d{2})"
-)
-# LibreOffice's PDF export writes the keywords back separated by commas instead of semicolons
-_KEYWORD_IDENTITY = re.compile(
-    r"log_id=(?P<log_id>[^;,]+)[;,] ?staff_id=(?P<staff_id>[^;,]+)[;,] ?framework=(?P<framework>[^;,]+)[;,] ?"
-    r"level=(?P<level>[^;,]+)[;,] ?period=(?P<start>\d{4}-\d{2}-\d{2})/(?P<end>\d{4}-\d{2}-\d{2})"
-)
-
-
 @functools.lru_cache(maxsize=4096)
 def normalise_header(text: str) -> str:
     """Lower case, "&" as "and", punctuation as spaces, spaces folded: how headers and labels are compared.
@@ -159,65 +148,6 @@ def evidence_field(header: str) -> str | None:
 
 
 # ------------------------------------------------------------------------------------------- identity
-
-
-@dataclass(frozen=True)
-class FoundIdentity:
-    """The identity markers found in a log, and where."""
-
-    log_id: str
-    staff_id: str
-    framework: str
-    level: str
-    start: dt.date
-    end: dt.date
-    where: str
-
-
-def find_identity(raw: RawLog) -> tuple[FoundIdentity | None, list[str]]:
-    """The log's identity from properties/defined names, else keywords, else the footer line.
-
-    Returns the identity (``None`` when the log carries none) and warnings, e.g. when markers disagree.
-
-    Example:
-        >>> from sglogs.models import LogFileFormat
-        >>> find_identity(RawLog(format=LogFileFormat.PDF, footer_lines=(
-        ...     "sglogs log A-1 | staff A | framework london | level 2 | 2026-01-01 to 2026-12-31",)))[0].staff_id
-        'A'
-    """
-    found: list[FoundIdentity] = []
-    props = raw.properties
-    if all(props.get(f"sglogs_{k}") for k in ("log_id", "staff_id", "framework", "level", "period_start")):
-        with contextlib.suppress(ValueError):
-            found.append(FoundIdentity(
-                props["sglogs_log_id"], props["sglogs_staff_id"], props["sglogs_framework"], props["sglogs_level"],
-                dt.date.fromisoformat(props["sglogs_period_start"]),
-                dt.date.fromisoformat(props.get("sglogs_period_end", "")), "document properties"))
-    match = _KEYWORD_IDENTITY.search(props.get("keywords", ""))
-    if match:
-        found.append(_from_match(match, "keywords"))
-    for line in (*raw.footer_lines, *raw.lines):
-        match = _FOOTER_IDENTITY.search(line)
-        if match:
-            found.append(_from_match(match, "footer"))
-            break
-    if not found:
-        return None, []
-    first = found[0]
-    warnings = []
-    for other in found[1:]:
-        if (other.log_id, other.staff_id) != (first.log_id, first.staff_id):
-            warnings.append(f"the log's {other.where} name log {other.log_id} (staff {other.staff_id}) but its "
-                            f"{first.where} name log {first.log_id} (staff {first.staff_id}); the {first.where} "
-                            "were used: check the file is the right person's log")
-            break
-    return first, warnings
-
-
-def _from_match(match: re.Match[str], where: str) -> FoundIdentity:
-    return FoundIdentity(match["log_id"].strip(), match["staff_id"].strip(), match["framework"].strip(),
-                         match["level"].strip(), dt.date.fromisoformat(match["start"]),
-                         dt.date.fromisoformat(match["end"]), where)
 
 
 # ---------------------------------------------------------------------------------------------- regions
@@ -606,7 +536,7 @@ def assemble(raw: RawLog, source: SourceFile, frameworks: dict[str, Framework] |
     """
     frameworks = frameworks or {}
     warnings: list[str] = [*extra_warnings, *raw.warnings]
-    identity, identity_warnings = find_identity(raw)
+    identity, identity_warnings = find_identity(raw.properties, (*raw.footer_lines, *raw.lines))
     warnings += identity_warnings
     found = scan_tables(raw, header_synonyms(headers))
     printed = raw.format is LogFileFormat.PDF

@@ -28,8 +28,8 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
+from ..core.ooxml import MAX_PART_BYTES
 from ..errors import TemplateError
-from ..generate.package import MAX_PART_BYTES
 from ..models import ActionItem, RagStatus
 from ..workbook_text import put_text, set_text
 from .ooxml import TITLES, review_properties

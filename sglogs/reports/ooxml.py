@@ -10,16 +10,15 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from ..core.ooxml import CORE_PART, CUSTOM_PART, core_xml, custom_xml, write_package
 from ..generate.docx import DocxLogTemplate
-from ..generate.package import write_package
-from ..generate.properties import CORE_PART, CUSTOM_PART
 
 __all__ = ["TITLES", "property_parts", "review_properties", "tidy_tables", "write_docx"]
 
@@ -29,7 +28,6 @@ TITLES = {
     "signoff": "Review and sign-off",
     "action_plan": "Development action plan (annex 1)",
 }
-_CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
 def write_docx(template: DocxLogTemplate, kind: str, path: Path, context: Mapping[str, Any], mode: int) -> None:
@@ -55,33 +53,13 @@ def property_parts(kind: str, context: Mapping[str, Any]) -> dict[str, bytes]:
     document dropped into the inbox must not pass for the log itself.
     """
     log, staff = context["log"], context["staff"]
-    stamp = f"{context['review']['date_iso']}T00:00:00Z"  # the review date: the same inputs give the same file
+    # the review date: the same inputs give the same file
+    reviewed = dt.datetime.combine(dt.date.fromisoformat(context["review"]["date_iso"]), dt.time())
     title = f"{TITLES[kind]} - {staff['name']}"
     keywords = f"sglogs review; {kind}; reviews log {log['id']}"
-    core = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(title)}</dc:title>"
-        f"<dc:subject>{escape('Review of safeguarding competency log ' + log['id'])}</dc:subject>"
-        f"<dc:creator>{escape(context.get('organisation') or 'sglogs')}</dc:creator>"
-        f"<cp:keywords>{escape(keywords)}</cp:keywords>"
-        "<cp:lastModifiedBy>sglogs</cp:lastModifiedBy>"
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
-        "</cp:coreProperties>"
-    )
-    props = "".join(
-        f'<property fmtid="{_CUSTOM_FMTID}" pid="{pid}" name="{name}"><vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
-        for pid, (name, value) in enumerate(review_properties(kind, context).items(), start=2)
-    )
-    custom = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
-        f'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">{props}</Properties>'
-    )
-    return {CORE_PART: core.encode("utf-8"), CUSTOM_PART: custom.encode("utf-8")}
+    core = core_xml(title=title, subject=f"Review of safeguarding competency log {log['id']}",
+                    creator=context.get("organisation") or "sglogs", keywords=keywords, modified=reviewed)
+    return {CORE_PART: core, CUSTOM_PART: custom_xml(review_properties(kind, context))}
 
 
 def review_properties(kind: str, context: Mapping[str, Any]) -> dict[str, str]:

@@ -60,8 +60,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ..core.formatting import level_heading
+from ..core.formatting import long_date as uk_date
+from ..core.identity import footer_line
 from ..errors import ConfigError
-from ..generate.context import level_heading, uk_date
 from ..models import (
     ActionItem,
     CompetencyStatus,
@@ -240,7 +242,7 @@ def _log_values(log: ParsedLog) -> dict[str, Any]:
     identity = _identity(log)
     name = Path(log.source.path).name
     if identity is not None:
-        footer = identity.footer_line()
+        footer = footer_line(identity)
     else:
         # a log from an older template carries no identity: the file and its fingerprint name it instead
         footer = f"log without sglogs identity | file {name} | sha256 {log.source.sha256[:16]}"

@@ -24,10 +24,10 @@ import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ..core.dates import parse_uk_date
 from ..errors import RosterError
 from ..files import atomic_output
 from ..models import StaffMember
-from ..read.values import parse_uk_date
 from .cells import _csv_safe, _is_blank_row
 from .constants import (
     HEADER_SEARCH_ROWS,

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from ..core.dates import UkDateError, excel_serial, excel_serial_to_date, parse_uk_date
 from ..models import StaffMember
-from ..read.values import UkDateError, excel_serial, excel_serial_to_date, parse_uk_date
 from .cells import _cell_text, _id_text, _is_blank
 from .constants import _ADDITIONAL_SPLIT_RE, _FALSE_WORDS, _ID_RE, _TRUE_WORDS, HEADER_SYNONYMS
 from .header import _Header

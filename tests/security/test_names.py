@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from sglogs.cli import app
 from sglogs.config import PROJECT_DIR
-from sglogs.names import NAME_MAX_BYTES, SGLOGS_FOLDERS, fit_name, person_folder
+from sglogs.core.names import NAME_MAX_BYTES, SGLOGS_FOLDERS, fit_name, person_folder
 
 COMPLETED = PROJECT_DIR / "examples" / "completed" / "NS001_Hartley_completed.xlsx"
 #: Ids a roster really holds that one folding rule maps to one name ("AB-1", "Zoe1", ...).
