@@ -17,7 +17,7 @@ import typer
 from .config import Settings, load_settings
 from .errors import UsageError
 from .files import make_folders
-from .frameworks import load_frameworks
+from .frameworks import installed_frameworks
 from .generate.logs import slug
 from .models import Framework, StaffMember
 from .read.values import parse_uk_date
@@ -56,7 +56,7 @@ def load_inputs(settings: Settings, roster: Path | None) -> CycleInputs:
         >>> len(load_inputs(load_settings(), Path("examples/roster.xlsx")).people)  # doctest: +SKIP
         30
     """
-    frameworks = load_frameworks(settings.frameworks_dir)
+    frameworks = installed_frameworks(settings.frameworks_dir)
     people: list[StaffMember] | None = None
     rejected: list[RosterRowError] = []
     if roster is not None:

@@ -22,7 +22,7 @@ from .checks import check_log, copied_reflections, ready_for_signoff
 from .config import Settings
 from .errors import InputError
 from .files import atomic_write_bytes, make_folders
-from .frameworks import load_frameworks, required_competencies
+from .frameworks import installed_frameworks, required_competencies
 from .generate.logs import add_months
 from .models import ActionItem, Competency, Finding, Framework, ParsedLog, RequiredCompetency
 from .names import review_names
@@ -158,12 +158,12 @@ def write_review(
                         entries=len(log.entries))
 
 
-_templates_cache: dict[Path, ReviewTemplates] = {}
+_templates_cache: dict[Path | None, ReviewTemplates] = {}
 
 
 def _templates(settings: Settings) -> ReviewTemplates:
     # a service or a batch reviews many logs: the templates are prepared once per process
-    key = settings.templates_dir.resolve()
+    key = settings.templates_dir.resolve() if settings.templates_dir else None
     if key not in _templates_cache:
         _templates_cache[key] = ReviewTemplates.prepare(settings.templates_dir)
     return _templates_cache[key]
@@ -187,7 +187,7 @@ def review_log(
         ...     out_dir=Path("outbox/reviews")).ready  # doctest: +SKIP
         True
     """
-    frameworks = frameworks if frameworks is not None else load_frameworks(settings.frameworks_dir)
+    frameworks = frameworks if frameworks is not None else installed_frameworks(settings.frameworks_dir)
     today = today or dt.date.today()
     log = read_log(path, settings, frameworks)
     findings = check_log(log, settings.checks, frameworks=frameworks, today=today,
@@ -224,7 +224,7 @@ _worker_state: dict[str, object] = {}
 
 def _init_worker(settings: Settings) -> None:
     _worker_state["settings"] = settings
-    _worker_state["frameworks"] = load_frameworks(settings.frameworks_dir)
+    _worker_state["frameworks"] = installed_frameworks(settings.frameworks_dir)
 
 
 def _read_one(path: Path) -> ParsedLog | str:

@@ -81,7 +81,6 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
-from ..config import PROJECT_DIR
 from ..errors import ConfigError, TemplateError
 from ..files import atomic_write_bytes
 from ..generate.context import level_heading, uk_date
@@ -100,6 +99,7 @@ from ..models import (
     RequiredCompetency,
     Severity,
 )
+from ..shipped import shipped_path, template_file
 from ..workbook_text import put_text, set_text
 
 __all__ = [
@@ -117,7 +117,7 @@ MATRIX_MAX_COLUMNS = 20
 #: Empty rows under the prefilled actions of the Word action plan, for actions agreed at the review.
 ACTION_BLANK_ROWS = 3
 #: Where the suggested next step of each finding code is written (data, not code: edit the wording there).
-SUGGESTIONS_FILE = Path(__file__).with_name("suggestions.toml")
+SUGGESTIONS_FILE = shipped_path("reports", "suggestions.toml")
 #: Competency text longer than this is shortened (at a word) in the coverage matrix; the sign-off sheet has it whole.
 SHORT_TEXT_CHARS = 90
 
@@ -556,7 +556,7 @@ class ReviewTemplates:
 
     @classmethod
     def prepare(cls, templates_dir: Path | None = None) -> ReviewTemplates:
-        """Read and compile the four templates of ``templates_dir`` (default: the project's ``templates/``).
+        """Read and compile the four review templates: the organisation's own in ``templates_dir``, else the shipped.
 
         Raises ``TemplateError`` when one is missing, damaged, has a malformed placeholder or no
         ``{{ log.footer }}`` in its page footer.
@@ -565,9 +565,9 @@ class ReviewTemplates:
             >>> ReviewTemplates.prepare().workbook.sheet  # doctest: +SKIP
             'Annex 1'
         """
-        folder = templates_dir or PROJECT_DIR / "templates"
-        docs = {kind: DocxLogTemplate.prepare(folder / name) for kind, name in _TEMPLATE_FILES.items()}
-        return cls(workbook=_ActionPlanWorkbook.prepare(folder / _WORKBOOK_FILE), **docs)
+        docs = {kind: DocxLogTemplate.prepare(template_file(name, templates_dir))
+                for kind, name in _TEMPLATE_FILES.items()}
+        return cls(workbook=_ActionPlanWorkbook.prepare(template_file(_WORKBOOK_FILE, templates_dir)), **docs)
 
     def write_feedback(self, path: Path, context: Mapping[str, Any], mode: int = 0o600) -> None:
         """Write the feedback report (summary, coverage matrix, findings, suggested next steps) atomically.
@@ -786,7 +786,8 @@ class _ActionPlanWorkbook:
         try:
             wb = load_workbook(io.BytesIO(data))
         except Exception as exc:  # openpyxl raises many types for a damaged file; the message names the file
-            raise TemplateError(f"The template {path} is not a valid Excel workbook ({exc}); restore it.") from exc
+            raise TemplateError(f"The template {path} is not a valid Excel workbook ({exc}); save it again from "
+                                "Excel, or remove it to use the shipped one.") from exc
         for ws in wb.worksheets:
             found = _find_header(ws)
             if found is not None:
