@@ -504,8 +504,9 @@ def frameworks_schema() -> None:
 
 def _register_commands() -> None:
     # the service, annual-cycle and bundle commands live in their own modules to keep this one readable
-    from . import cli_bundle, cli_cycle, cli_report, cli_service
+    from . import cli_bundle, cli_cycle, cli_init, cli_report, cli_service
 
+    cli_init.register(app)
     cli_service.register(app)
     cli_cycle.register(app)
     cli_bundle.register(app)

@@ -133,9 +133,10 @@ _MISSED_EVENT_MARGIN_SECONDS = 5.0
 class ServiceSettings(BaseModel):
     """Knobs of the watched-folder service (``[service]`` in sglogs.toml, ``SGLOGS_SERVICE__*``).
 
-    ``journal`` is the SQLite journal file (``None``: ``default_journal_path()``, on local disk); ``store_url``
-    (any SQLAlchemy URL, e.g. PostgreSQL for several hosts) wins over it. ``work_dir`` holds private copies of
-    files being processed (``None``: ``work`` beside the default journal). Times are in seconds unless named.
+    ``journal`` is the SQLite journal file (``None``: ``default_journal_path(outbox)``, with the installation's
+    outbox, so two set-ups never share history); ``store_url`` (any SQLAlchemy URL, e.g. PostgreSQL for several
+    hosts) wins over it. ``work_dir`` holds private copies of files being processed (``None``: ``work`` beside
+    the default journal). Times are in seconds unless named.
 
     Example:
         >>> ServiceSettings().settle_seconds
@@ -164,23 +165,24 @@ class ServiceSettings(BaseModel):
             raise ValueError("heartbeat_seconds must be at most half of lease_seconds, or claims would lapse")
         return self
 
-    def journal_url(self) -> str:
-        """The journal's database URL: ``store_url``, else the SQLite file ``journal`` or its default.
+    def journal_url(self, outbox: Path) -> str:
+        """The journal's database URL: ``store_url``, else the SQLite file ``journal`` or the outbox's default.
 
         Example:
-            >>> ServiceSettings(journal=Path("/var/lib/sglogs/j.sqlite3")).journal_url()
+            >>> ServiceSettings(journal=Path("/var/lib/sglogs/j.sqlite3")).journal_url(Path("outbox"))
             'sqlite+pysqlite:////var/lib/sglogs/j.sqlite3'
         """
-        return self.store_url or sqlite_url(self.journal or default_journal_path())
+        return self.store_url or sqlite_url(self.journal or default_journal_path(outbox))
 
-    def work_root(self) -> Path:
-        """The folder for private working copies (local disk, readable by the service's user only).
+    def work_root(self, outbox: Path) -> Path:
+        """The folder for private working copies (readable by the service's user only), one per installation so
+        that one service never sweeps another's copies.
 
         Example:
-            >>> ServiceSettings(work_dir=Path("/var/lib/sglogs/work")).work_root()
+            >>> ServiceSettings(work_dir=Path("/var/lib/sglogs/work")).work_root(Path("outbox"))
             PosixPath('/var/lib/sglogs/work')
         """
-        return self.work_dir or data_dir() / "work"
+        return self.work_dir or default_journal_path(outbox).parent / "work"
 
 
 def service_settings(settings: Settings) -> ServiceSettings:
@@ -223,14 +225,15 @@ def data_dir() -> Path:
     return base / "sglogs"
 
 
-def default_journal_path() -> Path:
-    """Where the journal lives unless configured: ``data_dir() / "journal.sqlite3"``.
+def default_journal_path(outbox: Path) -> Path:
+    """Where the journal lives unless configured: with the installation's outbox, ``<outbox>/.sglogs/journal.sqlite3``
+    (issue 12: a per-user journal made a second set-up see every file the first had processed as a duplicate).
 
     Example:
-        >>> default_journal_path().name
-        'journal.sqlite3'
+        >>> default_journal_path(Path("outbox")).as_posix()
+        'outbox/.sglogs/journal.sqlite3'
     """
-    return data_dir() / "journal.sqlite3"
+    return outbox / ".sglogs" / "journal.sqlite3"
 
 
 class WatchOptions(BaseModel):
@@ -986,7 +989,7 @@ class WatchService:
         svc = self.svc
         self.inbox, self.outbox = check_folders(self.options.inbox, self.options.outbox,
                                                 self.settings.output.dir_mode_bits)
-        url = svc.journal_url()
+        url = svc.journal_url(self.outbox)
         check_journal_location(url, self.inbox)
         journal_file = sqlite_path(url)
         if journal_file is not None:
@@ -1005,7 +1008,7 @@ class WatchService:
             proc_token=_proc_token(os.getpid()), inbox=str(self.inbox), mode=self.report.mode, version=__version__,
             started_at=time.time(), heartbeat_at=time.time()))
         self._write_marker()
-        work = svc.work_root() / self.instance_id
+        work = svc.work_root(self.outbox) / self.instance_id
         make_dirs(work, 0o700)
         self.work = work
         self._sweep_work_dirs(work)
@@ -1821,7 +1824,7 @@ class ServiceStatus:
 
 
 def service_status(settings: Settings, inbox: Path | None = None, *, service: ServiceSettings | None = None,
-                   errors: int = 5) -> ServiceStatus:
+                   errors: int = 5, outbox: Path | None = None) -> ServiceStatus:
     """Read the journal and the inbox for ``sglogs status``; never creates a journal.
 
     Example:
@@ -1830,7 +1833,7 @@ def service_status(settings: Settings, inbox: Path | None = None, *, service: Se
     """
     svc = service or service_settings(settings)
     inbox = inbox or settings.inbox
-    url = svc.journal_url()
+    url = svc.journal_url((outbox or settings.outbox).resolve())
     try:
         waiting: int | None = sum(1 for _ in scan_inbox(inbox))
     except OSError:

@@ -68,7 +68,7 @@ from sqlalchemy.exc import (
     ProgrammingError,
 )
 
-from .errors import ConfigError
+from .errors import ConfigError, SetupError
 
 #: Version of the tables below; a journal written by a newer sglogs is refused rather than misread.
 SCHEMA_VERSION: Final = 1
@@ -374,7 +374,7 @@ class Journal:
         try:
             self._prepare_tables(create)
         except (OperationalError, ProgrammingError) as exc:
-            raise ConfigError(
+            raise SetupError(  # exit 2: a journal location that cannot be written is a set-up mistake (issue 12)
                 f"The journal {describe_url(self.url)} cannot be opened ({_first_line(exc.orig)}); check that the "
                 "folder exists and is writable, or that the database server is reachable and holds sglogs' tables."
             ) from exc
