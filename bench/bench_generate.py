@@ -57,14 +57,15 @@ def child_naive(roster: Path, out: Path, people: int) -> None:
     from docxtpl import DocxTemplate
 
     from sglogs import load_settings
-    from sglogs.frameworks import load_frameworks, required_competencies
+    from sglogs.frameworks import installed_frameworks, required_competencies
     from sglogs.generate.context import log_context
     from sglogs.generate.logs import plan_log
     from sglogs.roster import RosterRules, read_roster
+    from sglogs.shipped import template_file
 
     settings = load_settings()
-    frameworks = load_frameworks(settings.frameworks_dir)
-    template = settings.templates_dir / "log.docx"
+    frameworks = installed_frameworks(settings.frameworks_dir)
+    template = template_file("log.docx", settings.templates_dir)
     contexts = []
     for person in read_roster(roster, RosterRules.from_frameworks(frameworks)):
         if len(contexts) == people:

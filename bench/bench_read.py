@@ -107,11 +107,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
     from sglogs import load_settings
-    from sglogs.frameworks import load_frameworks
+    from sglogs.frameworks import installed_frameworks
     from sglogs.read import read_log
 
     settings = load_settings()
-    frameworks = load_frameworks(settings.frameworks_dir)
+    frameworks = installed_frameworks(settings.frameworks_dir)
     (ROOT / ".bench-work").mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="sglogs-bench-read-", dir=ROOT / ".bench-work"))
     try:

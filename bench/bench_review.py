@@ -48,14 +48,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     from sglogs import load_settings
-    from sglogs.frameworks import load_frameworks
+    from sglogs.frameworks import installed_frameworks
     from sglogs.review import review_folder, review_log
 
     (ROOT / ".bench-work").mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="sglogs-bench-review-", dir=ROOT / ".bench-work"))
     try:
         settings = load_settings(outbox=work / "outbox")
-        frameworks = load_frameworks(settings.frameworks_dir)
+        frameworks = installed_frameworks(settings.frameworks_dir)
         shutil_which = shutil.which
         shutil.which = lambda name: None  # no PDF needed here
         log = make_logs(work)["docx"]

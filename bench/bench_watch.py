@@ -86,10 +86,10 @@ def review_alone(files: list[Path], work: Path) -> float:
     """Seconds per file for ``process_file`` in one warm process (what the service's worker runs)."""
     from sglogs import load_settings
     from sglogs.dispatch import OutboxLayout, process_file
-    from sglogs.frameworks import load_frameworks
+    from sglogs.frameworks import installed_frameworks
 
     settings = load_settings()
-    frameworks = load_frameworks(settings.frameworks_dir)
+    frameworks = installed_frameworks(settings.frameworks_dir)
     layout = OutboxLayout(work / "review-alone")
     process_file(files[0], settings, layout, frameworks)  # warm up: imports, templates
     sample = files[: min(len(files), 60)]

@@ -14,7 +14,7 @@ except PackageNotFoundError:  # running from a checkout that was not installed
     __version__ = "0.0.0"
 
 from .config import Settings, load_settings
-from .frameworks import load_framework, load_frameworks, required_competencies
+from .frameworks import installed_frameworks, load_framework, load_frameworks, required_competencies
 from .generate.logs import GenerateOptions, GenerateReport, LogFormat, generate_logs
 
 
@@ -44,6 +44,7 @@ __all__ = [  # noqa: RUF022  (grouped: generation first, then the lazily loaded 
     "__version__",
     "generate_logs",
     "load_framework",
+    "installed_frameworks",
     "load_frameworks",
     "load_settings",
     "required_competencies",

@@ -25,8 +25,9 @@ from .errors import ConfigError
 from .frameworks import required_competencies
 from .models import CompetencyStatus, DatePrecision, EvidenceEntry, Finding, Framework, ParsedLog, Severity
 from .records import formal_training_dates
+from .shipped import shipped_path
 
-FINDINGS_FILE = Path(__file__).with_name("findings.toml")
+FINDINGS_FILE = shipped_path("findings.toml")
 
 
 @dataclass(frozen=True)

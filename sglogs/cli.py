@@ -31,9 +31,9 @@ from .files import make_folders
 from .frameworks import (
     export_csv,
     framework_yaml,
+    installed_frameworks,
     json_schema,
     load_framework,
-    load_frameworks,
     read_framework_table,
     required_competencies,
 )
@@ -242,11 +242,10 @@ def check(
     Example: sglogs check inbox/NS001_Hartley.docx
     """
     from .checks import check_log, ready_for_signoff
-    from .frameworks import load_frameworks
     from .read import read_log
 
     settings = load_settings()
-    frameworks = load_frameworks(settings.frameworks_dir)
+    frameworks = installed_frameworks(settings.frameworks_dir)
     log = read_log(path, settings, frameworks)
     findings = check_log(log, settings.checks, frameworks=frameworks)
     ready = ready_for_signoff(findings)
@@ -378,7 +377,7 @@ def frameworks_list() -> None:
     settings = load_settings()
     header = ("id", "title", "levels", "competencies", "refresher (years)")
     rows = []
-    for fw in load_frameworks(settings.frameworks_dir).values():
+    for fw in installed_frameworks(settings.frameworks_dir).values():
         count = sum(len(lv.competencies) for lv in fw.levels)
         rows.append((fw.id, fw.title, ", ".join(lv.id for lv in fw.levels), str(count),
                      f"{fw.refresher.years} ({fw.refresher.designated_lead_years} for designated leads)"))
@@ -403,7 +402,7 @@ def frameworks_show(
     Example: sglogs frameworks show norfolk-nscp-2024 --level 7
     """
     settings = load_settings()
-    frameworks = load_frameworks(settings.frameworks_dir)
+    frameworks = installed_frameworks(settings.frameworks_dir)
     if framework_id not in frameworks:
         raise UsageError(f"There is no framework '{framework_id}'; choose one of: {', '.join(frameworks)}.")
     fw = frameworks[framework_id]
@@ -448,7 +447,7 @@ def frameworks_validate(
 def frameworks_import(
     path: Annotated[Path, typer.Argument(help="Framework table (.csv or .xlsx), format in docs/frameworks.md.")],
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder to write the YAML to "
-                                                 "[default: the frameworks folder].")] = None,
+                                                 "[default: frameworks_dir of sglogs.toml].")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a framework file that exists.")] = False,
 ) -> None:
     """Import a framework from a CSV/XLSX table (e.g. LLR 2014 with core and additional competencies).
@@ -457,6 +456,9 @@ def frameworks_import(
     """
     settings = load_settings()
     target_dir = out_dir or settings.frameworks_dir
+    if target_dir is None:
+        raise UsageError("There is no folder for your own frameworks yet; name one with frameworks_dir in sglogs.toml "
+                         "(sglogs init makes one), or give --out FOLDER.")
     for fw in read_framework_table(path):
         target = target_dir / f"{fw.id}.yaml"
         if target.exists() and not force:
@@ -479,7 +481,7 @@ def frameworks_export(
     Example: sglogs frameworks export london --csv --out london.csv
     """
     settings = load_settings()
-    frameworks = load_frameworks(settings.frameworks_dir)
+    frameworks = installed_frameworks(settings.frameworks_dir)
     if framework_id not in frameworks:
         raise UsageError(f"There is no framework '{framework_id}'; choose one of: {', '.join(frameworks)}.")
     text = export_csv(frameworks[framework_id])
@@ -502,8 +504,9 @@ def frameworks_schema() -> None:
 
 def _register_commands() -> None:
     # the service, annual-cycle and bundle commands live in their own modules to keep this one readable
-    from . import cli_bundle, cli_cycle, cli_report, cli_service
+    from . import cli_bundle, cli_cycle, cli_init, cli_report, cli_service
 
+    cli_init.register(app)
     cli_service.register(app)
     cli_cycle.register(app)
     cli_bundle.register(app)

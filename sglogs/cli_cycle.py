@@ -19,7 +19,7 @@ from .core.dates import parse_uk_date
 from .core.names import fold
 from .errors import UsageError
 from .files import make_folders
-from .frameworks import load_frameworks
+from .frameworks import installed_frameworks
 from .models import Framework, StaffMember
 from .records import ReviewRecord, history_by_person, load_reviews
 from .register import build_register, headline, people_in_scope, summary
@@ -56,7 +56,7 @@ def load_inputs(settings: Settings, roster: Path | None) -> CycleInputs:
         >>> len(load_inputs(load_settings(), Path("examples/roster.xlsx")).people)  # doctest: +SKIP
         30
     """
-    frameworks = load_frameworks(settings.frameworks_dir)
+    frameworks = installed_frameworks(settings.frameworks_dir)
     people: list[StaffMember] | None = None
     rejected: list[RosterRowError] = []
     if roster is not None:

@@ -70,14 +70,16 @@ def watch(
 def status(
     inbox: Annotated[Path | None, typer.Option("--inbox", help="Inbox to count waiting files in "
                                                                "[default: inbox].")] = None,
+    outbox: Annotated[Path | None, typer.Option("--outbox", help="Outbox whose journal to read [default: outbox "
+                                                                 "of sglogs.toml, then outbox].")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
 ) -> None:
     """Show the service: whether it runs, files by state, files waiting, the latest errors, the register's figures.
 
     Example: sglogs status --json
     """
-    settings = load_settings()
-    report = service_status(settings, inbox or settings.inbox)
+    settings = load_settings(**({"outbox": outbox} if outbox else {}))
+    report = service_status(settings, inbox or settings.inbox, outbox=settings.outbox)
     figures = _register_figures(settings)
     if as_json:
         sys.stdout.write(json.dumps({**_status_data(report), "register": figures}, indent=2) + "\n")

@@ -18,11 +18,13 @@ from pydantic_settings import (
 )
 
 from .errors import ConfigError
+from .shipped import shipped_path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-#: The folder that holds ``frameworks/`` and ``templates/`` in a checkout of sglogs.
+#: The root of a checkout of sglogs (``examples/``, ``tools/``, ``tests/``); meaningless in an installed wheel,
+#: so only the tests and tools use it. What the code needs ships in the package (``sglogs.shipped``).
 PROJECT_DIR = PACKAGE_DIR.parent
-DEFAULTS_FILE = PACKAGE_DIR / "defaults.toml"
+DEFAULTS_FILE = shipped_path("defaults.toml")
 #: Config file looked for in the working folder unless SGLOGS_CONFIG names another.
 CONFIG_FILE_NAME = "sglogs.toml"
 
@@ -210,8 +212,10 @@ class Settings(BaseSettings):
     )
 
     organisation: str = ""
-    frameworks_dir: Path = PROJECT_DIR / "frameworks"
-    templates_dir: Path = PROJECT_DIR / "templates"
+    #: The organisation's own frameworks, added to the shipped ones (``None``: the shipped ones only).
+    frameworks_dir: Path | None = None
+    #: The organisation's own templates, each used instead of the shipped one of the same name.
+    templates_dir: Path | None = None
     inbox: Path = Path("inbox")
     outbox: Path = Path("outbox")
     generate: GenerateSettings

@@ -6,9 +6,10 @@ The exit-code table is a stable interface (documented in README.md):
 ====  =====================================================
 0     ok
 1     findings (a check blocks sign-off, or roster rows were rejected)
-2     usage (a wrong option or argument)
+2     usage (a wrong option or argument) or set-up (a frameworks_dir/templates_dir, template, framework
+      file or journal location that cannot be used)
 3     unreadable or unsafe input
-4     configuration or framework error
+4     configuration (a setting's value) or a damaged journal
 ====  =====================================================
 """
 
@@ -81,7 +82,7 @@ class RosterError(InputError):
 
 
 class ConfigError(SglogsError):
-    """sglogs.toml, an environment variable or a template is wrong.
+    """A value in sglogs.toml or an environment variable is wrong, or the journal is damaged.
 
     Example:
         >>> ConfigError("templates/log.docx is missing; restore it from git.").exit_code
@@ -91,21 +92,34 @@ class ConfigError(SglogsError):
     exit_code = ExitCode.CONFIGURATION
 
 
-class FrameworkError(ConfigError):
+class SetupError(ConfigError):
+    """The installation's own files are wrong: a ``frameworks_dir``/``templates_dir`` that does not exist, a
+    template or framework file that cannot be used, a journal that cannot be written. Exit 2, like a usage
+    mistake: the person who set sglogs up can fix it by following the sentence (issue 12).
+
+    Example:
+        >>> SetupError("The folder frameworks named by frameworks_dir does not exist; create it.").exit_code
+        <ExitCode.USAGE: 2>
+    """
+
+    exit_code = ExitCode.USAGE
+
+
+class FrameworkError(SetupError):
     """A framework file is missing or invalid; the message names the file, the line and the field.
 
     Example:
         >>> FrameworkError("frameworks/x.yaml, line 4, field 'levels': required.").exit_code
-        <ExitCode.CONFIGURATION: 4>
+        <ExitCode.USAGE: 2>
     """
 
 
-class TemplateError(ConfigError):
-    """A log template cannot be prepared for generation (bad placeholder, missing part).
+class TemplateError(SetupError):
+    """A template cannot be prepared (not a docx/xlsx, bad placeholder, missing part).
 
     Example:
         >>> TemplateError("templates/log.xlsx has no 'Cover' sheet.").exit_code
-        <ExitCode.CONFIGURATION: 4>
+        <ExitCode.USAGE: 2>
     """
 
 

@@ -1,4 +1,4 @@
-"""Frameworks as data: load and validate ``frameworks/*.yaml``, resolve inheritance, import and export CSV/XLSX.
+"""Frameworks as data: load and validate framework YAML files, resolve inheritance, import and export CSV/XLSX.
 
 A framework file is checked against ``sglogs.models.Framework``; an error names the file, the line and the
 field. Inheritance follows each level's ``includes`` exactly as its text states it, transitively.
@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from .errors import FrameworkError, InputError
 from .models import CompetencyKind, Framework, Level, RequiredCompetency, SourceRef
+from .shipped import shipped_frameworks, user_folder
 
 FRAMEWORK_SUFFIXES = (".yaml", ".yml")
 # libyaml's loader is ten times faster; PyYAML wheels include it, a source build may not
@@ -122,8 +123,8 @@ def _describe_validation_error(path: Path, root: yaml.Node | None, exc: Validati
     if node is not None:
         line = node.start_mark.line + 1
     field = _field_path(loc) or "(top level)"
-    message = err["msg"].removeprefix("Value error, ")
-    return f"{path}, line {line}, field '{field}': {message}."
+    message = err["msg"].removeprefix("Value error, ").rstrip(".")
+    return f"{path}, line {line}, field '{field}': {message}; correct it (sglogs frameworks validate checks a file)."
 
 
 def _yaml_child(node: yaml.Node | None, key: str | int) -> yaml.Node | None:
@@ -182,6 +183,27 @@ def load_frameworks(directory: Path) -> dict[str, Framework]:
         if fw.id in frameworks:
             raise FrameworkError(f"{path} and {origin[fw.id]} both define framework '{fw.id}'; rename one id.")
         frameworks[fw.id], origin[fw.id] = fw, path
+    return frameworks
+
+
+def installed_frameworks(frameworks_dir: Path | None) -> dict[str, Framework]:
+    """Every framework this installation knows: the shipped ones, then the organisation's own in ``frameworks_dir``.
+
+    A framework of the organisation's with the id of a shipped one replaces it (a local edition of the same
+    partnership's framework). Raises ``SetupError`` when ``frameworks_dir`` is named but missing, and
+    ``FrameworkError`` (exit 2) naming the file, line and field of the first file that does not validate.
+
+    Example:
+        >>> sorted(installed_frameworks(None))
+        ['london', 'lscp-pa3', 'norfolk-nscp-2024']
+    """
+    frameworks: dict[str, Framework] = {}
+    for path in shipped_frameworks():
+        fw = load_framework(path)
+        frameworks[fw.id] = fw
+    own = user_folder(frameworks_dir, "frameworks_dir")
+    if own is not None:
+        frameworks.update(load_frameworks(own))
     return frameworks
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .config import Settings
 from .files import make_folders
-from .frameworks import load_frameworks, required_competencies
+from .frameworks import installed_frameworks, required_competencies
 from .generate.logs import LogFormat, LogJob, LogWriter, plan_log
 from .models import CarriedItem, Framework, Period, StaffMember
 from .records import ReviewRecord, latest_by_person, load_reviews
@@ -144,7 +144,7 @@ def renew_logs(options: RenewOptions, settings: Settings, *, today: dt.date | No
         4
     """
     today = today or dt.date.today()
-    frameworks = load_frameworks(settings.frameworks_dir)
+    frameworks = installed_frameworks(settings.frameworks_dir)
     records = latest_by_person(load_reviews(settings.outbox / "reviews"))
     generated = generated_periods(options.out)
     report = RenewReport()

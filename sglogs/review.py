@@ -24,7 +24,7 @@ from .core.dates import add_months
 from .core.names import review_names
 from .errors import InputError
 from .files import atomic_write_bytes, make_folders
-from .frameworks import load_frameworks, required_competencies
+from .frameworks import installed_frameworks, required_competencies
 from .models import ActionItem, Competency, Finding, Framework, ParsedLog, RequiredCompetency
 from .read import read_log
 from .reports.documents import ReviewTemplates, review_context
@@ -187,7 +187,7 @@ def review_log(
         ...     out_dir=Path("outbox/reviews")).ready  # doctest: +SKIP
         True
     """
-    frameworks = frameworks if frameworks is not None else load_frameworks(settings.frameworks_dir)
+    frameworks = frameworks if frameworks is not None else installed_frameworks(settings.frameworks_dir)
     today = today or dt.date.today()
     log = read_log(path, settings, frameworks)
     findings = check_log(log, settings.checks, frameworks=frameworks, today=today,
@@ -224,7 +224,7 @@ _worker_state: dict[str, object] = {}
 
 def _init_worker(settings: Settings) -> None:
     _worker_state["settings"] = settings
-    _worker_state["frameworks"] = load_frameworks(settings.frameworks_dir)
+    _worker_state["frameworks"] = installed_frameworks(settings.frameworks_dir)
 
 
 def _read_one(path: Path) -> ParsedLog | str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sglogs.config import PROJECT_DIR, Settings, load_settings
-from sglogs.frameworks import load_frameworks
+from sglogs.frameworks import installed_frameworks
 from sglogs.models import Framework
 
 #: The throw-away PostgreSQL cluster and the store_url fixture (both databases); see tests/pg.py.
@@ -30,7 +30,7 @@ def _isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="session")
 def frameworks() -> dict[str, Framework]:
-    return load_frameworks(PROJECT_DIR / "frameworks")
+    return installed_frameworks(None)
 
 
 @pytest.fixture

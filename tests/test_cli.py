@@ -83,16 +83,16 @@ def test_bad_options_exit_2(tmp_path: Path, args: list[str], message: str) -> No
     assert result.exit_code == 2 and message in result.output
 
 
-def test_broken_framework_exits_4_with_file_line_and_field(tmp_path: Path) -> None:
+def test_broken_framework_exits_2_with_file_line_and_field(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("id: bad\ntitle: Bad\nlevel_label: Stage\nrefresher:\n  years: 30\n  designated_lead_years: 2\n"
                     "levels:\n  - id: '1'\n    name: Stage 1\n", encoding="utf-8")
     result = runner.invoke(app, ["frameworks", "validate", str(path)])
-    assert result.exit_code == 4
+    assert result.exit_code == 2
     assert "bad.yaml, line 5, field 'refresher.years'" in result.output
 
 
-def test_a_broken_framework_in_the_folder_stops_generation_with_exit_4(
+def test_a_broken_framework_in_the_folder_stops_generation_with_exit_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "frameworks"
@@ -101,7 +101,7 @@ def test_a_broken_framework_in_the_folder_stops_generation_with_exit_4(
     monkeypatch.setenv("SGLOGS_FRAMEWORKS_DIR", str(folder))
     path = roster(tmp_path / "r.csv", [["A1", "Ann Able", "Cook", "Acorns", "M", "x", "1", "n"]])
     result = runner.invoke(app, ["generate", str(path)])
-    assert result.exit_code == 4 and "x.yaml" in result.output and "field 'level_label'" in result.output
+    assert result.exit_code == 2 and "x.yaml" in result.output and "field 'level_label'" in result.output
 
 
 def test_bad_setting_exits_4(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -272,5 +272,5 @@ def test_validate_reports_unknown_include_and_yaml_syntax(tmp_path: Path) -> Non
 
 
 def test_committed_json_schema_matches_the_model() -> None:
-    committed = (PROJECT_DIR / "frameworks" / "framework.schema.json").read_text(encoding="utf-8")
+    committed = (PROJECT_DIR / "sglogs" / "data" / "frameworks" / "framework.schema.json").read_text(encoding="utf-8")
     assert json.loads(committed) == json.loads(json_schema())

@@ -243,7 +243,7 @@ def test_fast_word_path_renders_the_same_text_as_docxtpl(
     identity = LogIdentity(log_id="S1-x", staff_id=person.staff_id, framework=fw.id, level="8",
                            period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31))
     context = log_context(person, fw, required_competencies(fw, "8"), identity, settings.generate, "Org & Co")
-    template_path = PROJECT_DIR / "templates" / "log.docx"
+    template_path = PROJECT_DIR / "sglogs" / "data" / "templates" / "log.docx"
     fast = tmp_path / "fast.docx"
     DocxLogTemplate.prepare(template_path).write(fast, context, identity)
     naive = DocxTemplate(template_path)

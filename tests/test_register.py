@@ -28,8 +28,8 @@ import typer
 from typer.testing import CliRunner
 
 from sglogs.cli_cycle import register, status_figures
-from sglogs.config import PROJECT_DIR, Settings, load_settings
-from sglogs.frameworks import load_frameworks, required_competencies
+from sglogs.config import Settings, load_settings
+from sglogs.frameworks import installed_frameworks, required_competencies
 from sglogs.generate.logs import GenerateOptions, generate_logs
 from sglogs.models import CompetencyStatus, Framework, StaffMember
 from sglogs.records import ReviewRecord, load_reviews
@@ -279,7 +279,7 @@ def build_year(root: Path) -> Year:
             mp.delenv(key)
         mp.chdir(root)
         settings = load_settings(outbox=root / "outbox", organisation=ORGANISATION)
-    frameworks = load_frameworks(PROJECT_DIR / "frameworks")
+    frameworks = installed_frameworks(None)
     year = Year(root=root, settings=settings, frameworks=frameworks, roster=root / "roster.csv", people=[],
                 records=[])
     for start in sorted({log.start for log in LOGS}):
@@ -329,7 +329,7 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> Year:
 
 def _required(staff_id: str, level: str | None = None, additional: tuple[str, ...] | None = None) -> int:
     person = P[staff_id]
-    framework = load_frameworks(PROJECT_DIR / "frameworks")[person.framework]
+    framework = installed_frameworks(None)[person.framework]
     return len(required_competencies(framework, level or person.level,
                                      person.additional if additional is None else additional))
 

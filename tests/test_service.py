@@ -210,7 +210,7 @@ def test_service_settings_come_from_sglogs_toml_and_the_environment(
     monkeypatch.setenv("SGLOGS_CONFIG", str(config))
     monkeypatch.setenv("SGLOGS_SERVICE__JOURNAL", "/var/lib/sglogs/journal.sqlite3")
     got = service_settings(load_settings())
-    assert got.settle_seconds == 5 and got.journal_url() == "sqlite+pysqlite:////var/lib/sglogs/journal.sqlite3"
+    assert got.settle_seconds == 5 and got.journal_url(tmp_path) == "sqlite+pysqlite:////var/lib/sglogs/journal.sqlite3"
     monkeypatch.setenv("SGLOGS_SERVICE__MAX_ATTEMPTS", "none")
     with pytest.raises(ConfigError, match=r"service\.max_attempts"):
         service_settings(load_settings())

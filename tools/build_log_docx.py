@@ -1,4 +1,4 @@
-"""Build ``templates/log.docx``, the Word template every person's safeguarding competency log is filled from.
+"""Build ``sglogs/data/templates/log.docx``, the Word template every person's competency log is filled from.
 
 The template is a docxtpl document: Jinja tags in the text use the names ``sglogs.generate.context.log_context``
 defines (``{%tr ... %}`` rows repeat table rows, ``{%p ... %}`` paragraphs repeat or hide paragraphs). It is built
@@ -7,7 +7,7 @@ template (164 styles, two 440 kB style parts) makes every generated log slower a
 
 Rerun it from the project folder after changing the layout, and commit the template it writes:
 
-    .venv/bin/python tools/build_log_docx.py            # writes templates/log.docx
+    .venv/bin/python tools/build_log_docx.py            # writes sglogs/data/templates/log.docx
     .venv/bin/python tools/build_log_docx.py OUT.docx   # writes elsewhere, e.g. to try a change
 """
 
@@ -27,7 +27,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-OUT = Path(__file__).resolve().parent.parent / "templates" / "log.docx"
+OUT = Path(__file__).resolve().parent.parent / "sglogs" / "data" / "templates" / "log.docx"
 
 FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans
 ACCENT = "1B5E63"  # dark teal: headings, header-row shading

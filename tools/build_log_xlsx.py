@@ -1,4 +1,4 @@
-"""Build ``templates/log.xlsx``, the Excel competency log template, with openpyxl.
+"""Build ``sglogs/data/templates/log.xlsx``, the Excel competency log template, with openpyxl.
 
 Run ``.venv/bin/python tools/build_log_xlsx.py`` after changing the layout; the result is committed, and an
 organisation may also edit the workbook in Excel directly (keep the placeholders). Placeholder conventions are
@@ -17,7 +17,7 @@ from openpyxl.worksheet.page import PageMargins
 
 from sglogs.generate.context import GUIDANCE
 
-OUT = Path(__file__).resolve().parent.parent / "templates" / "log.xlsx"
+OUT = Path(__file__).resolve().parent.parent / "sglogs" / "data" / "templates" / "log.xlsx"
 ACCENT = "1F5F5B"  # dark teal, the same accent as the Word log
 LIGHT = "E6F0EF"
 # Rows with drop-downs on the evidence sheet; people can copy rows further down.

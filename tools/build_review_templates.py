@@ -1,5 +1,5 @@
-"""Build the review templates a manager signs: ``templates/feedback.docx``, ``templates/signoff.docx``,
-``templates/action_plan.docx`` (docxtpl documents) and ``templates/action_plan.xlsx`` (the "Annex 1" workbook).
+"""Build the review templates a manager signs (in ``sglogs/data/templates/``): ``feedback.docx``, ``signoff.docx``,
+``action_plan.docx`` (docxtpl documents) and ``action_plan.xlsx`` (the "Annex 1" workbook).
 
 The Word templates use the names ``sglogs.reports.review_view.review_context`` defines (its module docstring lists
 them): ``{%tr ... %}`` rows repeat table rows, ``{%tc ... %}`` cells repeat table columns (the coverage matrix),
@@ -12,7 +12,7 @@ empty styled rows with a RAG drop-down and colours; sglogs writes the action row
 
 Rerun it from the project folder after changing a layout, and commit the templates it writes:
 
-    .venv/bin/python tools/build_review_templates.py          # writes templates/{feedback,signoff,action_plan}.*
+    .venv/bin/python tools/build_review_templates.py          # writes sglogs/data/templates/{feedback,...}.*
     .venv/bin/python tools/build_review_templates.py OUTDIR   # writes them to OUTDIR, e.g. to try a change
 """
 
@@ -60,7 +60,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 
-OUT_DIR = Path(__file__).resolve().parent.parent / "templates"
+OUT_DIR = Path(__file__).resolve().parent.parent / "sglogs" / "data" / "templates"
 
 # The house colours of sglogs' logs (the Excel log and the brief use these; build_log_docx.py still carries a
 # near-identical 1B5E63 / E3EEEE): the log's helpers are used as they are and their colours swapped at the end.

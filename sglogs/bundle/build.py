@@ -15,7 +15,7 @@ from .. import __version__
 from ..config import Settings
 from ..errors import SglogsError, UsageError
 from ..files import make_folders  # the one folder maker (security 15.2)
-from ..frameworks import load_frameworks
+from ..frameworks import installed_frameworks
 from ..models import Framework
 from ..records import ReviewRecord, load_reviews
 from .index import _write_index_html, _write_index_xlsx, _write_register_extract
@@ -56,7 +56,7 @@ def _write_manifest(out: IO[bytes], *, scope: BundleScope, created: str, people:
 def _framework_names(settings: Settings) -> dict[str, Framework]:
     # for the names people know ("NSCP ... 2024, Stage 4"); a broken frameworks folder leaves the ids shown
     try:
-        return load_frameworks(settings.frameworks_dir)
+        return installed_frameworks(settings.frameworks_dir)
     except SglogsError:
         return {}
 

@@ -87,9 +87,11 @@ def read_parts(path: Path) -> dict[str, bytes]:
                 parts[info.filename] = content
             return parts
     except FileNotFoundError:
-        raise TemplateError(f"The template {path} is missing; restore it (git checkout {path.name}).") from None
+        raise TemplateError(f"The template {path} is missing; put it back, or remove templates_dir from sglogs.toml "
+                            "to use the shipped one.") from None
     except (zipfile.BadZipFile, OSError) as exc:
-        raise TemplateError(f"The template {path} is not a valid Office file ({exc}); restore it from git.") from exc
+        raise TemplateError(f"The template {path} is not a valid Word or Excel file ({exc}); save it again from Word "
+                            "or Excel, or remove it to use the shipped one.") from exc
 
 
 def write_package(

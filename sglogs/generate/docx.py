@@ -46,7 +46,8 @@ class DocxLogTemplate(PreparedTemplate):
         """Read and compile the template once; raise ``TemplateError`` if it cannot carry a log's identity."""
         parts = read_parts(path)
         if "word/document.xml" not in parts:
-            raise TemplateError(f"{path} is not a Word document (no word/document.xml); restore templates/log.docx.")
+            raise TemplateError(f"The template {path} is not a Word document (no word/document.xml); save it as .docx "
+                                "from Word, or remove it to use the shipped one.")
         env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
         patcher = DocxTemplate(path)  # only its stateless patch_xml is used
         templates: dict[str, jinja2.Template] = {}

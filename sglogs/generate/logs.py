@@ -25,9 +25,10 @@ from ..core.dates import period_end
 from ..core.names import fit_name, fold, setting_folder, unique_part
 from ..errors import RosterError
 from ..files import make_folders
-from ..frameworks import load_frameworks, required_competencies
+from ..frameworks import installed_frameworks, required_competencies
 from ..models import CarriedItem, Framework, LogIdentity, StaffMember
 from ..roster import RosterRowError, RosterRules, read_roster, write_roster_errors
+from ..shipped import template_file
 from .context import log_context
 from .docx import DocxLogTemplate
 from .xlsx import XlsxLogTemplate
@@ -188,14 +189,14 @@ class LogWriter:
         frameworks: dict[str, Framework] | None = None,
     ) -> None:
         self.settings = settings
-        self.frameworks = frameworks if frameworks is not None else load_frameworks(settings.frameworks_dir)
+        self.frameworks = frameworks if frameworks is not None else installed_frameworks(settings.frameworks_dir)
         self.today = today
         self.now = dt.datetime.now(dt.UTC)
         self.templates: dict[LogFormat, DocxLogTemplate | XlsxLogTemplate] = {}
         if LogFormat.DOCX in formats:
-            self.templates[LogFormat.DOCX] = DocxLogTemplate.prepare(settings.templates_dir / "log.docx")
+            self.templates[LogFormat.DOCX] = DocxLogTemplate.prepare(template_file("log.docx", settings.templates_dir))
         if LogFormat.XLSX in formats:
-            self.templates[LogFormat.XLSX] = XlsxLogTemplate.prepare(settings.templates_dir / "log.xlsx")
+            self.templates[LogFormat.XLSX] = XlsxLogTemplate.prepare(template_file("log.xlsx", settings.templates_dir))
 
     def write(self, job: LogJob) -> list[str]:
         """Write the job's files atomically; return the formats written."""
@@ -244,7 +245,7 @@ def generate_logs(
         >>> report.written["docx"]  # doctest: +SKIP
         30
     """
-    frameworks = load_frameworks(settings.frameworks_dir)
+    frameworks = installed_frameworks(settings.frameworks_dir)
     today = today or dt.date.today()
     # templates are prepared here even when workers write: a bad template stops the run before any file
     writer = LogWriter(settings, options.formats, today, frameworks)

@@ -72,7 +72,8 @@ class XlsxLogTemplate(PreparedTemplate):
         """Read the template once, turn placeholder cells into Jinja, and compile the changed parts."""
         parts = read_parts(path)
         if _WORKBOOK not in parts:
-            raise TemplateError(f"{path} is not an Excel workbook (no {_WORKBOOK}); restore templates/log.xlsx.")
+            raise TemplateError(f"The template {path} is not an Excel workbook (no {_WORKBOOK}); save it as .xlsx "
+                                "from Excel, or remove it to use the shipped one.")
         shared = _shared_strings(parts.get(_SHARED_STRINGS))
         env = _environment()
         templates: dict[str, jinja2.Template] = {}

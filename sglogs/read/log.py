@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..config import Settings, load_settings
 from ..errors import InputError
-from ..frameworks import load_frameworks
+from ..frameworks import installed_frameworks
 from ..models import Framework, LogFileFormat, ParsedLog, SourceFile
 from .docx import read_docx
 from .layout import NO_EVIDENCE_TABLE, assemble
@@ -46,7 +46,7 @@ def read_log(
     """
     settings = settings or load_settings()
     if frameworks is None:
-        frameworks = load_frameworks(settings.frameworks_dir)
+        frameworks = installed_frameworks(settings.frameworks_dir)
     sniffed = sniff(Path(path), settings.read)
     raw: RawLog = _READERS[sniffed.format](Path(path), settings.read)
     source = SourceFile(path=str(path), sha256=sniffed.sha256, format=sniffed.format)

@@ -97,7 +97,8 @@ class ActionPlanWorkbook:
         try:
             wb = load_workbook(io.BytesIO(data))
         except Exception as exc:  # openpyxl raises many types for a damaged file; the message names the file
-            raise TemplateError(f"The template {path} is not a valid Excel workbook ({exc}); restore it.") from exc
+            raise TemplateError(f"The template {path} is not a valid Excel workbook ({exc}); save it again from "
+                                "Excel, or remove it to use the shipped one.") from exc
         for ws in wb.worksheets:
             found = _find_header(ws)
             if found is not None:

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import PROJECT_DIR
 from ..files import atomic_write_bytes
 from ..generate.docx import DocxLogTemplate
 from ..models import ActionItem
+from ..shipped import template_file
 from .action_workbook import ActionPlanWorkbook
 from .ooxml import tidy_tables, write_docx
 from .review_view import ACTION_BLANK_ROWS, MATRIX_MAX_COLUMNS, SUGGESTIONS_FILE, load_suggestions, review_context
@@ -68,9 +68,9 @@ class ReviewTemplates:
             >>> ReviewTemplates.prepare().workbook.sheet  # doctest: +SKIP
             'Annex 1'
         """
-        folder = templates_dir or PROJECT_DIR / "templates"
-        docs = {kind: DocxLogTemplate.prepare(folder / name) for kind, name in _TEMPLATE_FILES.items()}
-        return cls(workbook=ActionPlanWorkbook.prepare(folder / _WORKBOOK_FILE), **docs)
+        docs = {kind: DocxLogTemplate.prepare(template_file(name, templates_dir))
+                for kind, name in _TEMPLATE_FILES.items()}
+        return cls(workbook=ActionPlanWorkbook.prepare(template_file(_WORKBOOK_FILE, templates_dir)), **docs)
 
     def write_feedback(self, path: Path, context: Mapping[str, Any], mode: int = 0o600) -> None:
         """Write the feedback report (summary, coverage matrix, findings, suggested next steps) atomically.

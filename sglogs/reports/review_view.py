@@ -76,6 +76,7 @@ from ..models import (
     RequiredCompetency,
     Severity,
 )
+from ..shipped import shipped_path
 
 __all__ = ["ACTION_BLANK_ROWS", "MATRIX_MAX_COLUMNS", "SUGGESTIONS_FILE", "load_suggestions", "review_context"]
 
@@ -84,7 +85,7 @@ MATRIX_MAX_COLUMNS = 20
 #: Empty rows under the prefilled actions of the Word action plan, for actions agreed at the review.
 ACTION_BLANK_ROWS = 3
 #: Where the suggested next step of each finding code is written (data, not code: edit the wording there).
-SUGGESTIONS_FILE = Path(__file__).with_name("suggestions.toml")
+SUGGESTIONS_FILE = shipped_path("reports", "suggestions.toml")
 #: Competency text longer than this is shortened (at a word) in the coverage matrix; the sign-off sheet has it whole.
 SHORT_TEXT_CHARS = 90
 

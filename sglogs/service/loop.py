@@ -192,7 +192,7 @@ class WatchService(InboxMixin, WatcherMixin, ArchiveMixin, RecoveryMixin):
         svc = self.svc
         self.inbox, self.outbox = check_folders(self.options.inbox, self.options.outbox,
                                                 self.settings.output.dir_mode_bits)
-        url = svc.journal_url()
+        url = svc.journal_url(self.outbox)
         check_journal_location(url, self.inbox)
         journal_file = sqlite_path(url)
         if journal_file is not None:
@@ -211,7 +211,7 @@ class WatchService(InboxMixin, WatcherMixin, ArchiveMixin, RecoveryMixin):
             proc_token=_proc_token(os.getpid()), inbox=str(self.inbox), mode=self.report.mode, version=__version__,
             started_at=time.time(), heartbeat_at=time.time()))
         self._write_marker()
-        work = svc.work_root() / self.instance_id
+        work = svc.work_root(self.outbox) / self.instance_id
         make_dirs(work, 0o700)
         self.work = work
         self._sweep_work_dirs(work)

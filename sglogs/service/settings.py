@@ -64,23 +64,23 @@ class ServiceSettings(BaseModel):
             raise ValueError("heartbeat_seconds must be at most half of lease_seconds, or claims would lapse")
         return self
 
-    def journal_url(self) -> str:
+    def journal_url(self, outbox: Path) -> str:
         """The journal's database URL: ``store_url``, else the SQLite file ``journal`` or its default.
 
         Example:
-            >>> ServiceSettings(journal=Path("/var/lib/sglogs/j.sqlite3")).journal_url()
+            >>> ServiceSettings(journal=Path("/var/lib/sglogs/j.sqlite3")).journal_url(Path("outbox"))
             'sqlite+pysqlite:////var/lib/sglogs/j.sqlite3'
         """
-        return self.store_url or sqlite_url(self.journal or default_journal_path())
+        return self.store_url or sqlite_url(self.journal or default_journal_path(outbox))
 
-    def work_root(self) -> Path:
+    def work_root(self, outbox: Path) -> Path:
         """The folder for private working copies (local disk, readable by the service's user only).
 
         Example:
-            >>> ServiceSettings(work_dir=Path("/var/lib/sglogs/work")).work_root()
+            >>> ServiceSettings(work_dir=Path("/var/lib/sglogs/work")).work_root(Path("outbox"))
             PosixPath('/var/lib/sglogs/work')
         """
-        return self.work_dir or data_dir() / "work"
+        return self.work_dir or default_journal_path(outbox).parent / "work"
 
 
 def service_settings(settings: Settings) -> ServiceSettings:
@@ -123,14 +123,15 @@ def data_dir() -> Path:
     return base / "sglogs"
 
 
-def default_journal_path() -> Path:
-    """Where the journal lives unless configured: ``data_dir() / "journal.sqlite3"``.
+def default_journal_path(outbox: Path) -> Path:
+    """Where the journal lives unless configured: with the installation's outbox, ``<outbox>/.sglogs/journal.sqlite3``
+    (issue 12: a per-user journal made a second set-up see every file the first had processed as a duplicate).
 
     Example:
-        >>> default_journal_path().name
-        'journal.sqlite3'
+        >>> default_journal_path(Path("outbox")).as_posix()
+        'outbox/.sglogs/journal.sqlite3'
     """
-    return data_dir() / "journal.sqlite3"
+    return outbox / ".sglogs" / "journal.sqlite3"
 
 
 class WatchOptions(BaseModel):

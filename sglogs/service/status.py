@@ -76,7 +76,7 @@ class ServiceStatus:
 
 
 def service_status(settings: Settings, inbox: Path | None = None, *, service: ServiceSettings | None = None,
-                   errors: int = 5) -> ServiceStatus:
+                   errors: int = 5, outbox: Path | None = None) -> ServiceStatus:
     """Read the journal and the inbox for ``sglogs status``; never creates a journal.
 
     Example:
@@ -85,7 +85,7 @@ def service_status(settings: Settings, inbox: Path | None = None, *, service: Se
     """
     svc = service or service_settings(settings)
     inbox = inbox or settings.inbox
-    url = svc.journal_url()
+    url = svc.journal_url((outbox or settings.outbox).resolve())
     try:
         waiting: int | None = sum(1 for _ in scan_inbox(inbox))
     except OSError:

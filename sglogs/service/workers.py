@@ -24,7 +24,7 @@ from ..dispatch import (
     OutboxLayout,
     Outcome,
 )
-from ..frameworks import load_frameworks
+from ..frameworks import installed_frameworks
 from ..models import Framework
 from ..store import (
     InstanceInfo,
@@ -134,12 +134,12 @@ def _frameworks(settings: Settings) -> dict[str, Framework]:
     """The frameworks, loaded once per worker and again when a file in the folder changes."""
     folder = settings.frameworks_dir
     with contextlib.suppress(OSError):
-        key = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir()))
+        key = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir())) if folder else ()
         if _worker_frameworks.get("key") == key:
             return _worker_frameworks["value"]
-        _worker_frameworks.update(key=key, value=load_frameworks(folder))
+        _worker_frameworks.update(key=key, value=installed_frameworks(folder))
         return _worker_frameworks["value"]
-    return load_frameworks(folder)
+    return installed_frameworks(folder)
 
 
 def _worker_main(conn: Any, settings: Settings, parent_pid: int) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import (
     ProgrammingError,
 )
 
-from ..errors import ConfigError
+from ..errors import ConfigError, SetupError
 from .claims import (
     ClaimsMixin,
 )
@@ -96,7 +96,7 @@ class Journal(ClaimsMixin, OutcomesMixin):
         try:
             self._prepare_tables(create)
         except (OperationalError, ProgrammingError) as exc:
-            raise ConfigError(
+            raise SetupError(
                 f"The journal {describe_url(self.url)} cannot be opened ({_first_line(exc.orig)}); check that the "
                 "folder exists and is writable, or that the database server is reachable and holds sglogs' tables."
             ) from exc
