@@ -158,12 +158,12 @@ def write_review(
                         entries=len(log.entries))
 
 
-_templates_cache: dict[Path, ReviewTemplates] = {}
+_templates_cache: dict[Path | None, ReviewTemplates] = {}
 
 
 def _templates(settings: Settings) -> ReviewTemplates:
     # a service or a batch reviews many logs: the templates are prepared once per process
-    key = settings.templates_dir.resolve()
+    key = settings.templates_dir.resolve() if settings.templates_dir else None
     if key not in _templates_cache:
         _templates_cache[key] = ReviewTemplates.prepare(settings.templates_dir)
     return _templates_cache[key]
