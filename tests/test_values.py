@@ -11,13 +11,12 @@ from hypothesis import strategies as st
 
 from sglogs.core.dates import DATE_YEARS, UkDateError, excel_serial, excel_serial_to_date, parse_uk_date
 from sglogs.models import DatePrecision
+from sglogs.read.refs import ParsedRefs, parse_competency_refs
 from sglogs.read.values import (
     MAX_HOURS,
     ParsedDate,
     ParsedHours,
-    ParsedRefs,
     is_tick,
-    parse_competency_refs,
     parse_date,
     parse_hours,
 )
