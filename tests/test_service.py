@@ -496,10 +496,7 @@ def test_a_second_service_with_another_journal_is_refused(tmp_path: Path, settin
 @pytest.fixture
 def cli_app() -> object:
     from sglogs.cli import app
-    from sglogs.cli_service import register
 
-    if not any((c.name or c.callback.__name__) == "watch" for c in app.registered_commands):  # type: ignore[union-attr]
-        register(app)
     return app
 
 
