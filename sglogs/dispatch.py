@@ -261,8 +261,8 @@ def review_or_read(
     out_dir: Path,
     frameworks: dict[str, Framework] | None = None,
 ) -> tuple[str | None, list[Path], bool | None, str | None]:
-    """Review a completed log with ``sglogs.review.review_log``. Returns the staff id, the outputs,
-    ready-for-sign-off and what was skipped (``None``: nothing).
+    """Review a completed log with ``sglogs.review.review_log``, from ``log`` when ``classify`` has read it
+    already. Returns the staff id, the outputs, ready-for-sign-off and what was skipped (``None``: nothing).
 
     Example:
         >>> review_or_read(Path("work/log.docx"), None, load_settings(), out_dir=Path("outbox/reviews"))
@@ -271,7 +271,7 @@ def review_or_read(
     """
     from .review import review_log
 
-    result = review_log(path, settings, out_dir=out_dir, frameworks=frameworks)
+    result = review_log(path, settings, out_dir=out_dir, frameworks=frameworks, log=log)  # read once, in classify
     return result.staff_id, list(result.outputs), result.ready, None
 
 
