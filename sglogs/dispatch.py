@@ -20,6 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from .config import Settings
+from .core.formatting import long_datetime
 from .errors import InputError, RosterError
 from .files import atomic_output
 from .generate.logs import GenerateOptions, LogFormat, generate_logs
@@ -290,7 +291,7 @@ def rejection_note(name: str, message: str, *, file_id: int, sha256: str, receiv
         f"sglogs could not use the file {printable_name(name)}.\n\n"
         f"What is wrong, and what to do:\n{message}\n\n"
         "Once it is put right, drop the corrected file into the inbox again; this copy can then be deleted.\n\n"
-        f"Received {received:%Y-%m-%d %H:%M}; file #{file_id} in sglogs' journal; SHA-256 {sha256}.\n"
+        f"Received {long_datetime(received)}; file #{file_id} in sglogs' journal; SHA-256 {sha256}.\n"
     )
 
 
@@ -302,7 +303,7 @@ def duplicate_note(name: str, *, file_id: int, first_id: int, first_done: dt.dat
         >>> duplicate_note("log.docx", file_id=9, first_id=4, first_done=None, first_filed=None).split(".")[0]
         'log'
     """
-    when = f" on {first_done:%Y-%m-%d %H:%M}" if first_done else ""
+    when = f" on {long_datetime(first_done)}" if first_done else ""
     where = f" (the original is filed as {first_filed})" if first_filed else ""
     return (
         f"{printable_name(name)} has exactly the same content as file #{first_id}, which sglogs processed"

@@ -29,6 +29,7 @@ from ..core.dates import (
     excel_serial_to_date,
     read_date_text,
 )
+from ..core.formatting import long_date
 from ..models import DatePrecision
 
 #: More hours than this for one activity is taken to be a mistake (minutes in the hours column, a typo).
@@ -197,7 +198,8 @@ def _date_range(text: str, tidy: str) -> ParsedDate | None:
         return ParsedDate(start)
     return ParsedDate(
         start,
-        warning=f"date {quote_cell(text)} covers more than one day; it was read as its first day, {start.isoformat()} "
+        warning=f"date {quote_cell(text)} covers more than one day; it was read as its first day, "
+        f"{long_date(start)} "
         "(write the date the activity started, or one row per day)",
     )
 
