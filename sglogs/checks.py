@@ -26,6 +26,7 @@ from .frameworks import required_competencies
 from .models import CompetencyStatus, DatePrecision, EvidenceEntry, Finding, Framework, ParsedLog, Severity
 from .records import formal_training_dates
 from .shipped import shipped_path
+from .verdicts import outcome_met
 
 FINDINGS_FILE = shipped_path("findings.toml")
 
@@ -178,21 +179,6 @@ def check_catch_all(ctx: CheckContext) -> list[Finding]:
     rows = catch_all_rows(ctx.log, ctx.required, ctx.settings)
     return [finding("CATCH_ALL_ROW", row=e.row, count=len(set(e.competencies)), total=total)
             for e in ctx.log.entries if e.row in rows]
-
-
-_NOT_MET_OUTCOME = re.compile(r"\bnot\s+(?:yet\s+)?(?:met|achieved|signed)|\bpartially\b|\bunmet\b", re.IGNORECASE)
-
-
-def outcome_met(outcome: str | None) -> bool | None:
-    """Whether the manager's written outcome says met (``None`` when there is none).
-
-    Example:
-        >>> outcome_met("Not yet met – see next steps"), outcome_met("Competencies met"), outcome_met(None)
-        (False, True, None)
-    """
-    if not (outcome or "").strip():
-        return None
-    return not _NOT_MET_OUTCOME.search(outcome or "")
 
 
 def check_manager_assessment(ctx: CheckContext) -> list[Finding]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .models import ActionItem, CompetencyStatus, EvidenceEntry, Finding, ParsedLog
+from .verdicts import SignOffVerdict, signoff_verdict
 
 EVIDENCE_SUFFIX = "_evidence.json"
 _log = logging.getLogger(__name__)
@@ -51,9 +52,15 @@ class ReviewRecord:
         return self.path.parent
 
     @property
+    def signoff(self) -> SignOffVerdict:
+        """The sign-off judged as it was on the day the log was read (``sglogs.verdicts``)."""
+        return signoff_verdict(self.log, self.reviewed_on)
+
+    @property
     def signed_off(self) -> bool:
-        """Whether the manager signed the log (a name and a date in its sign-off block)."""
-        return bool(self.log.signoff.manager and self.log.signoff.date)
+        """Whether the manager signed the log off: a name, a date that was not in the future when the log was
+        read nor before its evidence, and an outcome."""
+        return self.signoff.signed_off
 
     @property
     def not_yet_met(self) -> tuple[str, ...]:

@@ -6,7 +6,10 @@ Everything here is pure data: it takes roster rows and the ``ReviewRecord``s the
 
 A person is **in date** when their last known formal training plus the framework's refresher period (3 years,
 2 for designated and named leads) has not passed; a "due within N days" band is still in date, it only warns.
-A person is **compliant** when they are in date and their latest reviewed log is signed off.
+A person is **compliant** when they are in date and their latest reviewed log is signed off with the outcome
+met (``sglogs.verdicts``: a manager's name, a date that was not in the future when the log was read, an outcome
+that is not "not yet met"). The manager's own assessment (``manager_met``) and sglogs' evidence view
+(``competencies_met``) are kept apart, so neither is shown as the other.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from pydantic import BaseModel, ConfigDict
 from .checks import required_ids
 from .config import Settings
 from .core.dates import add_months, add_years, period_end
-from .models import Framework, StaffMember
+from .models import CompetencyStatus, Framework, StaffMember
 from .records import ReviewRecord, formal_training_dates, history_by_person
+from .verdicts import evidenced, manager_met
 
 #: Days before the refresher due date that open the "due within" bands, nearest first (``[register]
 #: band_days`` once it is a setting). A person 17 days from due is "due within 30 days".
@@ -97,9 +101,11 @@ def band_colours(band_days: Sequence[int] = BAND_DAYS) -> dict[str, str]:
 class RegisterRow(BaseModel):
     """One person in the register.
 
-    Dates are ``None`` when not known: no log reviewed yet (``last_review``), no formal training found in any
-    reviewed log (``last_formal_training``, ``refresher_due``). ``competencies_met``/``_required`` come from
-    the latest reviewed log: a competency is met when it has evidence and the manager did not mark it "not yet
+    Dates are ``None`` when not known: no log read yet (``read_on``), no sign-off date written by the manager
+    (``last_review``, the manager's review date), no formal training found in any reviewed log
+    (``last_formal_training``, ``refresher_due``). Of the latest reviewed log's ``competencies_required``,
+    ``manager_met`` is how many the manager marked met (``None``: the manager assessed none) and
+    ``competencies_met`` sglogs' evidence view: specific evidence (no catch-all row) and not marked "not yet
     met". ``level``/``framework`` are the roster's (the current ones); ``reviewed_level`` is the level of the
     latest reviewed log, which differs after a level change until a fresh log is reviewed.
 
@@ -122,11 +128,15 @@ class RegisterRow(BaseModel):
     designated_lead: bool = False
     period_start: dt.date | None = None
     period_end: dt.date | None = None
+    read_on: dt.date | None = None
     last_review: dt.date | None = None
     reviewed_level: str | None = None
     signed_off: bool = False
+    outcome_met: bool | None = None
+    signoff_problem: str | None = None
     signoff_date: dt.date | None = None
     signoff_outcome: str | None = None
+    manager_met: int | None = None
     competencies_met: int | None = None
     competencies_required: int | None = None
     last_formal_training: dt.date | None = None
@@ -148,8 +158,8 @@ class RegisterRow(BaseModel):
 
     @property
     def compliant(self) -> bool:
-        """In date and the latest reviewed log signed off."""
-        return self.in_date and self.signed_off
+        """In date, and the latest reviewed log signed off with the outcome met."""
+        return self.in_date and self.signed_off and self.outcome_met is True
 
     @property
     def level_label(self) -> str:
@@ -170,12 +180,15 @@ def _level_name(framework: Framework | None, level: str) -> str:
         return level
 
 
-def _competency_figures(record: ReviewRecord, framework: Framework | None) -> tuple[int | None, int | None]:
+def _competency_figures(record: ReviewRecord,
+                        framework: Framework | None) -> tuple[int | None, int | None, int | None]:
+    """The manager's count of met, sglogs' evidenced count, and how many are required."""
     required = required_ids(record.log, framework)
     if required is None:
-        return None, None
-    missing = set(record.not_yet_met)
-    return sum(1 for cid in required if cid not in missing), len(required)
+        return manager_met(record.log, None), None, None
+    uncovered = [f.competency for f in record.findings if f.code == "COMPETENCY_UNCOVERED" and f.competency]
+    not_yet = [c.id for c in record.log.competencies if c.status is CompetencyStatus.NOT_YET]
+    return manager_met(record.log, required), evidenced(required, uncovered, not_yet), len(required)
 
 
 def _band(due: dt.date, today: dt.date, band_days: Sequence[int]) -> tuple[Band, int | None]:
@@ -264,17 +277,23 @@ def _row(
         notes.append("No log of theirs has been reviewed yet.")
         return RegisterRow(**row, notes=tuple(notes))
     log = latest.log
-    met, required = _competency_figures(latest, frameworks.get(log.framework or ""))
-    row.update(last_review=latest.reviewed_on, reviewed_level=log.level, signed_off=latest.signed_off,
-               signoff_date=log.signoff.date, signoff_outcome=log.signoff.outcome, competencies_met=met,
-               competencies_required=required)
+    by_manager, met, required = _competency_figures(latest, frameworks.get(log.framework or ""))
+    verdict = latest.signoff
+    row.update(read_on=latest.reviewed_on, last_review=log.signoff.date, reviewed_level=log.level,
+               signed_off=verdict.signed_off, outcome_met=verdict.outcome_met, signoff_problem=verdict.reason,
+               signoff_date=log.signoff.date, signoff_outcome=log.signoff.outcome, manager_met=by_manager,
+               competencies_met=met, competencies_required=required)
     if log.level and (log.level != person.level or (log.framework or person.framework) != person.framework):
         notes.append(f"Last reviewed log was at {_level_name(frameworks.get(log.framework or ''), log.level)}; "
                      f"start a fresh log at {row['level_name']}.")
-    if not latest.signed_off:
-        notes.append("Latest reviewed log is not signed off.")
+    if not verdict.signed_off:
+        notes.append(f"Latest reviewed log is not signed off: {verdict.reason}.")
+    elif verdict.outcome_met is not True:
+        notes.append("Signed off, but the manager's outcome is not met"
+                     + (f" (\"{' '.join((log.signoff.outcome or '').split())}\")" if log.signoff.outcome else "")
+                     + ": not compliant until a later review records it met.")
     months = settings.review.next_review_months
-    if latest.reviewed_on < add_months(today, -months):
+    if (log.signoff.date or latest.reviewed_on) < add_months(today, -months):
         notes.append(f"Last review was more than {months} months ago: a review is due.")
     last = last_formal_training(history, settings, today)
     row["last_formal_training"] = last
@@ -366,7 +385,7 @@ class ComplianceGroup(BaseModel):
 
     @property
     def percent_compliant(self) -> float:
-        """Share of the group in date and signed off, 0-100."""
+        """Share of the group in date and signed off with the outcome met, 0-100."""
         return self._percent(self.compliant, self.people)
 
     def fraction(self) -> str:

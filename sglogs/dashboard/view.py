@@ -176,19 +176,22 @@ def _refresher_lines(row: RegisterRow) -> tuple[str, ...]:
 
 
 def _log_lines(row: RegisterRow) -> tuple[str, ...]:
-    if row.last_review is None:
+    if row.read_on is None:
         return ("No log reviewed yet",)
     if row.signed_off:
         when = f" on {long_date(row.signoff_date)}" if row.signoff_date else ""
         outcome = f": {row.signoff_outcome}" if row.signoff_outcome else ""
         lines = [f"Signed off{when}{outcome}"]
     else:
-        lines = ["Not signed off yet"]
+        lines = [f"Not signed off: {row.signoff_problem}" if row.signoff_problem else "Not signed off yet"]
     if row.period_start or row.period_end:
         lines.append(f"Log period {period_text(row.period_start, row.period_end)}")
-    lines.append(f"Reviewed {long_date(row.last_review)}")
+    lines.append(f"Read by sglogs {long_date(row.read_on)}")
     if row.competencies_required is not None:
-        lines.append(f"{row.competencies_met or 0} of {row.competencies_required} competencies met")
+        if row.manager_met is not None:
+            lines.append(f"Manager: {row.manager_met} of {row.competencies_required} competencies met")
+        lines.append(f"Evidence: {row.competencies_met or 0} of {row.competencies_required} competencies "
+                     "evidenced")
     return tuple(lines)
 
 
@@ -201,7 +204,7 @@ def person_card(row: RegisterRow, record: ReviewRecord | None, frameworks: Mappi
         >>> person_card(row, None, {}, Path(".")).log_lines
         ('No log reviewed yet',)
     """
-    notes = tuple(n for n in row.notes if row.last_review or "been reviewed" not in n)
+    notes = tuple(n for n in row.notes if row.read_on or "been reviewed" not in n)
     return PersonCard(
         name=row.name, staff_id=row.staff_id, setting=row.setting or "(no setting)", role=row.role,
         framework=framework_title(row.framework, frameworks), level=row.level_label, status=row.status,
@@ -267,7 +270,7 @@ def _attention(cards: Sequence[PersonCard], rows: Sequence[RegisterRow], band_da
         previous = days
     lists.append(("No formal training on record", [by_id[r.staff_id] for r in rows if r.band is Band.UNKNOWN]))
     lists.append(("No log reviewed yet", [by_id[r.staff_id] for r in rows if r.band is Band.NO_REVIEW]))
-    lists.append(("Latest log not signed off", [by_id[r.staff_id] for r in rows if r.last_review and
+    lists.append(("Latest log not signed off", [by_id[r.staff_id] for r in rows if r.read_on and
                                                  not r.signed_off]))
     return lists
 

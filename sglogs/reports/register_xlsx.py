@@ -55,10 +55,11 @@ COLUMNS: tuple[tuple[str, float, Callable[[RegisterRow], Any], str], ...] = (
     ("Designated lead", 11, lambda r: _yes(r.designated_lead), "text"),
     ("Log period start", 11, lambda r: r.period_start, "date"),
     ("Log period end", 11, lambda r: r.period_end, "date"),
-    ("Last review", 11, lambda r: r.last_review, "date"),
-    ("Signed off", 9, lambda r: _yes(r.signed_off) if r.last_review else "", "text"),
-    ("Sign-off outcome", 28, lambda r: r.signoff_outcome, "wrap"),
-    ("Competencies met", 13, lambda r: r.competencies_met, "number"),
+    ("Manager's review date", 11, lambda r: r.last_review, "date"),
+    ("Signed off", 9, lambda r: _yes(r.signed_off) if r.read_on else "", "text"),
+    ("Manager's outcome", 28, lambda r: r.signoff_outcome, "wrap"),
+    ("Met (manager's assessment)", 13, lambda r: r.manager_met, "number"),
+    ("Evidenced (sglogs' view)", 13, lambda r: r.competencies_met, "number"),
     ("Competencies required", 13, lambda r: r.competencies_required, "number"),
     ("Last formal training", 11, lambda r: r.last_formal_training, "date"),
     ("Refresher due", 11, lambda r: r.refresher_due, "date"),
@@ -169,7 +170,8 @@ def _summary_sheet(ws: Worksheet, result: RegisterSummary, *, organisation: str,
     ws["A1"].font = _TITLE_FONT
     put_text(ws, 2, 1, " · ".join(p for p in (organisation, f"as at {as_of:%d/%m/%Y}" if as_of else "") if p))
     ws["A3"] = ("In date: refresher training not past its due date (3 years after the last formal training in any "
-                "reviewed log, 2 for designated leads). Compliant: in date and latest reviewed log signed off.")
+                "reviewed log, 2 for designated leads). Compliant: in date, and the latest reviewed log signed off "
+                "by the manager with the outcome met.")
     ws["A3"].alignment = Alignment(wrap_text=False)
     row = 5
     put_text(ws, row, 1, "Overall").font = _HEADING_FONT
