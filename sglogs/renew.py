@@ -2,7 +2,8 @@
 
 The next log starts the day after the current one ends, at the person's level in the roster (a person whose
 level changed gets the new level's competencies), and carries forward last year's next steps and the
-competencies not yet met. Renewal is idempotent: a log that already exists is kept.
+competencies not yet met. Renewal is idempotent: a log that already exists is kept, and a log whose period has
+not begun is never renewed from (running ``renew`` twice changes nothing).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class RenewReport:
     renewed: list[tuple[str, Path]] = field(default_factory=list)
     already_renewed: list[str] = field(default_factory=list)
     not_due: list[str] = field(default_factory=list)
+    not_started: list[str] = field(default_factory=list)
     without_log: list[str] = field(default_factory=list)
     level_changed: list[str] = field(default_factory=list)
     rejected: list[RosterRowError] = field(default_factory=list)
@@ -157,6 +159,10 @@ def renew_logs(options: RenewOptions, settings: Settings, *, today: dt.date | No
             continue
         end = current.period.end
         assert end is not None
+        if current.period.start is not None and current.period.start > today:
+            # the next log already exists and has not begun: renewing from it would skip a whole year
+            report.not_started.append(sid)
+            continue
         signed = current.record is not None and current.record.signed_off
         if (end - today).days > options.due_within_days and not signed:
             report.not_due.append(sid)

@@ -39,7 +39,7 @@ def write_review_record(settings: Settings, staff_id: str, level: str, start: dt
                                            status=CompetencyStatus.NOT_YET if "3.1" in not_yet else
                                            CompetencyStatus.MET),),
         next_steps=tuple(next_steps),
-        signoff=SignOff(manager="M", date=end) if signed else SignOff(),
+        signoff=SignOff(manager="M", date=end, outcome="All competencies met") if signed else SignOff(),
     )
     folder = settings.outbox / "reviews" / staff_id
     folder.mkdir(parents=True, exist_ok=True)
@@ -86,8 +86,26 @@ def test_a_year_of_renewals(tmp_path: Path, settings: Settings) -> None:
     assert not any(t[0][0] == "From last log" for t in c3)
     # running again changes nothing
     again = renew_logs(options, settings, today=dt.date(2025, 12, 20))
-    assert again.renewed == [] and sorted(again.not_due) == ["A1", "B2", "C3"]
+    assert again.renewed == [] and again.not_due == ["B2"] and sorted(again.not_started) == ["A1", "C3"]
     # B2 falls due in May 2026
     later = renew_logs(options, settings, today=dt.date(2026, 5, 10))
     assert [sid for sid, _ in later.renewed] == ["B2"]
     assert later.renewed[0][1].name == "B2_Bold_2026-06-01_2027-05-31.docx"
+
+
+def test_renewing_twice_with_a_wide_window_makes_nothing_new(tmp_path: Path, settings: Settings) -> None:
+    # as `make demo` does (--due-within 400d): the first run starts next year's logs; the second must not
+    # start the year after from logs that have not begun
+    logs = settings.outbox / "logs"
+    people = roster(tmp_path / "roster.csv", [["A1", "Ann Able", "Acorns", "Norfolk", "Stage 3", "n", "01/01/2026"],
+                                              ["B2", "Ben Bold", "Acorns", "Norfolk", "Stage 4", "n", "01/03/2026"]])
+    generate_logs(GenerateOptions(roster=people, out=logs), settings)
+    options = RenewOptions(out=logs, roster=people, due_within_days=400)
+    first = renew_logs(options, settings, today=dt.date(2026, 12, 5))
+    assert sorted(sid for sid, _ in first.renewed) == ["A1", "B2"]
+    before = sorted(p.name for p in logs.rglob("*.docx"))
+    second = renew_logs(options, settings, today=dt.date(2026, 12, 5))
+    assert second.renewed == [] and sorted(second.not_started) == ["A1", "B2"]
+    assert sorted(p.name for p in logs.rglob("*.docx")) == before
+    assert before == ["A1_Able_2026-01-01_2026-12-31.docx", "A1_Able_2027-01-01_2027-12-31.docx",
+                      "B2_Bold_2026-03-01_2027-02-28.docx", "B2_Bold_2027-03-01_2028-02-29.docx"]

@@ -256,7 +256,8 @@ def renew(
     for staff_id, path in report.renewed:
         out.print(f"{staff_id}: {path}")
     err.print(f"{len(report.renewed)} logs renewed, {len(report.already_renewed)} already renewed, "
-              f"{len(report.not_due)} not due yet, {len(report.without_log)} people with no log to renew"
+              f"{len(report.not_due)} not due yet, {len(report.not_started)} whose next log has not begun, "
+              f"{len(report.without_log)} people with no log to renew"
               + (f" (run 'sglogs generate' for them: {', '.join(report.without_log[:10])})"
                  if report.without_log else "") + ".")
     if report.level_changed:
