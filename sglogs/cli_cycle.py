@@ -21,7 +21,7 @@ from .errors import UsageError
 from .files import make_folders
 from .frameworks import installed_frameworks
 from .models import Framework, StaffMember
-from .records import ReviewRecord, history_by_person, load_reviews
+from .records import ReviewRecord, history_by_person, outbox_reviews
 from .register import build_register, headline, people_in_scope, summary
 from .roster import RosterRowError, RosterRules, read_roster
 
@@ -67,7 +67,7 @@ def load_inputs(settings: Settings, roster: Path | None) -> CycleInputs:
             else:
                 people.append(item)
     return CycleInputs(frameworks=frameworks, people=people, rejected=rejected,
-                       records=list(load_reviews(settings.outbox / "reviews")))
+                       records=list(outbox_reviews(settings.outbox)))
 
 
 def status_figures(settings: Settings, today: dt.date) -> list[str]:
