@@ -23,6 +23,7 @@ import hashlib
 import json
 import logging
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,21 +133,22 @@ def indexed_reviews(outbox: Path) -> IndexedReviews:
     """
     found: list[Path] = []
     missing: list[Path] = []
-    seen: set[str] = set()
+    seen: set[tuple[int, int]] = set()
 
-    def add(path: Path) -> None:
-        real = os.path.realpath(path)
-        if real not in seen:
-            seen.add(real)
+    def add(path: Path) -> bool:
+        try:
+            info = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        if stat.S_ISREG(info.st_mode) and (info.st_dev, info.st_ino) not in seen:  # one file, however reached
+            seen.add((info.st_dev, info.st_ino))
             found.append(path)
+        return True
 
     for path in _indexed(outbox):
-        if path.is_file():
-            add(path)
-        else:
+        if not add(path):
             missing.append(path)
     for folder in _outbox_folders(outbox):
         for path in sorted(folder.rglob(f"*{EVIDENCE_SUFFIX}")):
-            if path.is_file():
-                add(path)
+            add(path)
     return IndexedReviews(found=tuple(found), missing=tuple(missing))
