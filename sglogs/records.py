@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .core.formatting import count
 from .models import ActionItem, CompetencyStatus, EvidenceEntry, Finding, OriginalFile, ParsedLog
 from .record_index import EVIDENCE_SUFFIX, indexed_reviews
 
@@ -144,9 +145,11 @@ def outbox_reviews(outbox: Path) -> Iterator[ReviewRecord]:
     files = indexed_reviews(outbox)
     if files.missing:
         shown = ", ".join(str(p) for p in files.missing[:3]) + (", ..." if len(files.missing) > 3 else "")
-        _log.warning("%d reviews listed in the record index of %s are no longer where they were written (%s) and "
-                     "are left out; put the folders back if they were moved by mistake.", len(files.missing),
-                     outbox, shown)
+        gone = len(files.missing)
+        _log.warning("%s listed in the record index of %s %s no longer where %s written (%s) and %s left out; put "
+                     "the folders back if they were moved by mistake.", count(gone, "review"), outbox,
+                     "is" if gone == 1 else "are", "it was" if gone == 1 else "they were", shown,
+                     "is" if gone == 1 else "are")
     for path in files.found:
         record = load_review(path, outbox)
         if record is not None:
