@@ -142,7 +142,7 @@ def test_reviews_by_the_service_in_a_setting_subfolder_and_by_review_out_all_rea
     with caplog.at_level(logging.WARNING, logger="sglogs"):
         _, said = run("register")
     assert "Register: 2 people" in said
-    assert any("no longer where they were written" in r.getMessage() for r in caplog.records)
+    assert any("no longer where it was written" in r.getMessage() for r in caplog.records)
 
 
 def test_an_index_entry_is_written_once_per_review_relative_inside_the_outbox(tmp_path: Path) -> None:
@@ -179,4 +179,4 @@ def test_damaged_entries_and_reviews_from_before_the_index_are_handled(
     assert any("half-written.json skipped" in r.getMessage() for r in caplog.records)
     with caplog.at_level(logging.WARNING, logger="sglogs"):
         assert list(outbox_reviews(outbox)) == []  # "{}" is not a review: skipped, named, no traceback
-    assert any("no longer where they were written" in r.getMessage() for r in caplog.records)
+    assert any("no longer where it was written" in r.getMessage() for r in caplog.records)
