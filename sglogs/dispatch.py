@@ -22,6 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from .config import Settings
+from .core.formatting import long_datetime
 from .errors import InputError, RosterError
 from .files import atomic_output
 from .generate.logs import GenerateOptions, LogFormat, generate_logs
@@ -272,8 +273,8 @@ def review_or_read(
     frameworks: dict[str, Framework] | None = None,
     outbox: Path | None = None,
 ) -> tuple[str | None, list[Path], bool | None, str | None]:
-    """Review a completed log with ``sglogs.review.review_log``. Returns the staff id, the outputs,
-    ready-for-sign-off and what was skipped (``None``: nothing).
+    """Review a completed log with ``sglogs.review.review_log``, from ``log`` when ``classify`` has read it
+    already. Returns the staff id, the outputs, ready-for-sign-off and what was skipped (``None``: nothing).
 
     ``path`` is the service's private copy: the evidence names the original (same name and bytes), to be filed
     later (``note_filed``), and the review is listed in ``outbox``'s record index (``None``: ``settings.outbox``).
@@ -287,9 +288,10 @@ def review_or_read(
 
     sha256 = log.source.sha256 if log is not None else _sha256_file(path)
     original = OriginalFile(name=path.name, sha256=sha256)
-    result = review_log(path, settings, out_dir=out_dir, frameworks=frameworks, outbox=outbox, original=original)
+    result = review_log(path, settings, out_dir=out_dir, frameworks=frameworks, log=log,  # read once, in classify
+                        outbox=outbox, original=original)
     if result.index_entry is not None:
-        make_durable([result.index_entry])  # the service's outputs are made durable by its caller
+        make_durable([result.index_entry])  # the outputs themselves are made durable by the caller
     return result.staff_id, list(result.outputs), result.ready, None
 
 
@@ -334,7 +336,7 @@ def rejection_note(name: str, message: str, *, file_id: int, sha256: str, receiv
         f"sglogs could not use the file {printable_name(name)}.\n\n"
         f"What is wrong, and what to do:\n{message}\n\n"
         "Once it is put right, drop the corrected file into the inbox again; this copy can then be deleted.\n\n"
-        f"Received {received:%Y-%m-%d %H:%M}; file #{file_id} in sglogs' journal; SHA-256 {sha256}.\n"
+        f"Received {long_datetime(received)}; file #{file_id} in sglogs' journal; SHA-256 {sha256}.\n"
     )
 
 
@@ -346,7 +348,7 @@ def duplicate_note(name: str, *, file_id: int, first_id: int, first_done: dt.dat
         >>> duplicate_note("log.docx", file_id=9, first_id=4, first_done=None, first_filed=None).split(".")[0]
         'log'
     """
-    when = f" on {first_done:%Y-%m-%d %H:%M}" if first_done else ""
+    when = f" on {long_datetime(first_done)}" if first_done else ""
     where = f" (the original is filed as {first_filed})" if first_filed else ""
     return (
         f"{printable_name(name)} has exactly the same content as file #{first_id}, which sglogs processed"

@@ -208,15 +208,16 @@ def review_log(
     frameworks: dict[str, Framework] | None = None,
     today: dt.date | None = None,
     last_formal_training: dt.date | None = None,
+    log: ParsedLog | None = None,
     outbox: Path | None = None,
     original: OriginalFile | None = None,
 ) -> ReviewResult:
     """Read, check and write the review documents of one completed log.
 
-    ``outbox`` and ``original`` as for ``write_review``; with ``original`` (the service reviewing its private copy
-    of a file) the evidence names the original, never the copy's path.
-
-    Raises ``InputError`` (exit 3) when the file cannot be read as a log.
+    ``log`` is the file already read (the service reads each file once, to tell a log from a roster); without it
+    the file is read here. ``outbox`` and ``original`` as for ``write_review``; with ``original`` (the service
+    reviewing its private copy of a file) the evidence names the original, never the copy's path. Raises
+    ``InputError`` (exit 3) when the file cannot be read as a log.
 
     Example:
         >>> review_log(Path("examples/completed/NS001_Hartley_completed.docx"), load_settings(),
@@ -225,7 +226,7 @@ def review_log(
     """
     frameworks = frameworks if frameworks is not None else installed_frameworks(settings.frameworks_dir)
     today = today or dt.date.today()
-    log = read_log(path, settings, frameworks)
+    log = log if log is not None else read_log(path, settings, frameworks)
     if original is not None:  # a work copy's path means nothing once it is gone: the log is its original
         log = log.model_copy(update={"source": log.source.model_copy(update={"path": original.name})})
     findings = check_log(log, settings.checks, frameworks=frameworks, today=today,
