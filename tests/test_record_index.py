@@ -145,6 +145,53 @@ def test_reviews_by_the_service_in_a_setting_subfolder_and_by_review_out_all_rea
     assert any("no longer where it was written" in r.getMessage() for r in caplog.records)
 
 
+OUTBOX_COMMANDS = ("generate", "review", "register", "audit", "bundle", "renew", "report", "status", "watch")
+
+
+def test_every_command_of_the_outbox_takes_outbox_with_one_help_text() -> None:
+    helps = {c: " ".join(CliRunner().invoke(app, [c, "--help"], terminal_width=200).stdout.split())
+             for c in OUTBOX_COMMANDS}
+    wanted = ("--outbox FOLDER The installation's outbox: where outputs go and where every review it made is found "
+              "(its record index) [default: outbox of sglogs.toml, then outbox].")
+    assert [c for c, text in helps.items() if wanted not in text] == []
+
+
+@pytest.mark.slow
+def test_outbox_flag_on_every_command_finds_the_service_and_review_out_reviews(
+        tmp_path: Path, filled: dict[str, Path]) -> None:
+    outbox, inbox = tmp_path / "srv" / "sglogs-outbox", tmp_path / "srv" / "sglogs-inbox"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Staff ID,Name,Setting,Framework,Level\nK9,Kit Moss,Brook Street Youth Club,PA3,Level 5\n",
+                      encoding="utf-8")
+    run("generate", str(roster), "--outbox", str(outbox), "--start", "01/01/2026")
+    assert [p.name for p in (outbox / "logs").rglob("K9_*")] and not (tmp_path / "outbox").exists()
+    (inbox / SUNFLOWER).mkdir(parents=True)
+    shutil.copy(filled["S4"], inbox / SUNFLOWER / "S4.xlsx")
+    run("watch", "--once", "--inbox", str(inbox), "--outbox", str(outbox))
+    run("review", str(filled["H7"]), "--out", str(tmp_path / "my-reviews"), "--outbox", str(outbox), code=(0, 1))
+    assert {p.parent.name for p in indexed_reviews(outbox).found} == {"S4", "H7"}
+    _, said = run("register", "--outbox", str(outbox))
+    assert "Register: 2 people" in said and (outbox / "register.xlsx").is_file()
+    run("audit", "--outbox", str(outbox))
+    assert len(list((outbox / "audit").iterdir())) == 2
+    run("report", "--outbox", str(outbox))
+    assert (outbox / "dashboard" / "index.html").is_file()
+    _, said = run("bundle", "--all", "--outbox", str(outbox), "--out", str(tmp_path / "b.zip"))
+    assert "2 people, 2 logs" in said and "0 missing" in said
+    status, _ = run("status", "--outbox", str(outbox), "--inbox", str(inbox), "--json")
+    assert json.loads(status)["counts"]["done"] == 1
+    assert json.loads(status)["register"][0].startswith("Register: 2 people")
+    renewed, _ = run("renew", "--outbox", str(outbox), "--due-within", "900d")
+    assert {line.split(":")[0] for line in renewed.splitlines()} == {"S4", "H7"}
+    assert all(p.is_relative_to(outbox / "logs") for p in (outbox / "logs").rglob("*_*.docx"))
+    # without the flag, the default outbox (here: none) has nobody, and says which outbox it looked in
+    _, said = run("register", code=2)
+    assert "the outbox outbox has no reviews" in said and "--outbox" in said
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    _, said = run("register", "--outbox", str(tmp_path / "a-file"), code=2)
+    assert "which is a file, not a folder" in said
+
+
 def test_an_index_entry_is_written_once_per_review_relative_inside_the_outbox(tmp_path: Path) -> None:
     outbox = tmp_path / "outbox"
     inside = outbox / "Acorns" / "reviews" / "A1" / "A1-20260101-ab12_evidence.json"
