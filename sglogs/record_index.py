@@ -95,6 +95,10 @@ def _indexed(outbox: Path) -> list[Path]:
         names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".json") and e.is_file())
     except (FileNotFoundError, NotADirectoryError):
         return []
+    except OSError as exc:  # unreadable (permissions, a share gone): the outbox's own folders are still scanned
+        _log.warning("the record index %s cannot be read (%s), so reviews written outside the outbox are left "
+                     "out; give this user read access to it.", folder, exc.strerror or type(exc).__name__)
+        return []
     paths = []
     for name in names:
         try:
@@ -115,7 +119,7 @@ def _outbox_folders(outbox: Path) -> list[Path]:
     try:
         settings = sorted(e.name for e in os.scandir(outbox)
                           if not e.name.startswith(".") and e.name not in SGLOGS_FOLDERS and e.is_dir())
-    except (FileNotFoundError, NotADirectoryError):
+    except OSError:  # no outbox yet, or not readable: nothing of its own to scan
         return []
     folders.extend(outbox / name / REVIEWS_FOLDER for name in settings)
     return [f for f in folders if f.is_dir() and not f.is_symlink()]

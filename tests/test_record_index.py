@@ -211,6 +211,14 @@ def test_a_folder_reviewed_on_all_cores_lists_every_review(tmp_path: Path, fille
     assert names == {f"log {n}{source.suffix}" for n, source in enumerate(sources)}
 
 
+def test_an_index_that_cannot_be_written_is_one_sentence_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "outbox" / ".sglogs").mkdir(parents=True)
+    (tmp_path / "outbox" / ".sglogs" / "records").write_text("a file where the index folder should be")
+    log = EXAMPLE_PDF.with_suffix(".xlsx")
+    _, said = run("review", str(log), "--out", str(tmp_path / "reviews"), code=2)
+    assert "could not be listed in the outbox's record index" in said and "review the log again" in said
+
+
 def test_an_index_entry_is_written_once_per_review_relative_inside_the_outbox(tmp_path: Path) -> None:
     outbox = tmp_path / "outbox"
     inside = outbox / "Acorns" / "reviews" / "A1" / "A1-20260101-ab12_evidence.json"
