@@ -30,7 +30,7 @@ class ReviewRecord:
     """One reviewed log, as its review left it.
 
     Example:
-        >>> record = next(iter(load_reviews(Path("outbox/reviews"))))  # doctest: +SKIP
+        >>> record = next(iter(outbox_reviews(Path("outbox"))))  # doctest: +SKIP
         >>> record.staff_id, record.ready  # doctest: +SKIP
         ('NS001', True)
     """
@@ -175,7 +175,7 @@ def latest_by_person(records: Iterable[ReviewRecord]) -> dict[str, ReviewRecord]
     """The most recent review of each person (by log period start, then review date), keyed by staff id.
 
     Example:
-        >>> latest_by_person(load_reviews(Path("outbox/reviews")))["NS001"].log.period.start  # doctest: +SKIP
+        >>> latest_by_person(outbox_reviews(Path("outbox")))["NS001"].log.period.start  # doctest: +SKIP
         datetime.date(2026, 1, 1)
     """
     latest: dict[str, ReviewRecord] = {}
