@@ -23,12 +23,12 @@ from pathlib import Path
 
 from .config import Settings
 from .core.formatting import long_datetime
-from .errors import InputError, RosterError
+from .errors import DamagedFileError, EmptyFileError, InputError, NotALogError, RosterError, UnsupportedFormatError
 from .files import atomic_output
 from .generate.logs import GenerateOptions, LogFormat, generate_logs
 from .models import Framework, OriginalFile, ParsedLog
 from .read.safezip import printable_name
-from .read.sniff import DamagedFileError, EmptyFileError, UnsupportedFormatError, sniff
+from .read.sniff import sniff
 from .roster import count_rows
 
 #: Prefix of the temporary files sglogs writes before renaming them into place (shared with generation).
@@ -180,7 +180,6 @@ def classify(
     if sniffed.format.value == "xlsx" and roster_problem is None:
         return FileKind.ROSTER, None
     from .read import read_log  # the readers load lxml and pdfplumber: only when a log is read
-    from .read.log import NotALogError
 
     try:
         log = read_log(path, settings, frameworks)

@@ -24,8 +24,7 @@ from typer.testing import CliRunner
 
 from sglogs.config import Settings, load_settings
 from sglogs.dispatch import FileKind, OutboxLayout, classify, process_file
-from sglogs.errors import ConfigError, RosterError
-from sglogs.read.sniff import UnsupportedFormatError
+from sglogs.errors import ConfigError, RosterError, UnsupportedFormatError
 from sglogs.service import (
     ServiceSettings,
     Signature,
