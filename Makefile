@@ -99,6 +99,7 @@ bench: install
 	$(PY) bench/bench_review.py
 	$(PY) bench/bench_bundle.py
 	$(PY) bench/bench_watch.py
+	$(PY) bench/bench_records.py
 
 # Rebuild the shipped templates after changing their layout (the .docx/.xlsx are committed).
 templates: install

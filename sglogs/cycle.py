@@ -12,7 +12,7 @@ from .config import Settings
 from .errors import UsageError
 from .frameworks import installed_frameworks
 from .models import Framework, StaffMember
-from .records import ReviewRecord, history_by_person, load_reviews
+from .records import ReviewRecord, history_by_person, outbox_reviews
 from .register import build_register, headline, people_in_scope, summary
 from .roster import RosterRowError, RosterRules, read_roster
 
@@ -24,7 +24,7 @@ AUDIT_STEM = "q-card-self-assessment"
 @dataclass(frozen=True)
 class CycleInputs:
     """What the annual-cycle commands work from: frameworks, the roster's people (``None``: no roster given),
-    the roster rows left out, and every review in ``outbox/reviews``.
+    the roster rows left out, and every review the outbox's record index finds (``records.outbox_reviews``).
 
     Example:
         >>> inputs = load_inputs(load_settings(), None)  # doctest: +SKIP
@@ -58,7 +58,7 @@ def load_inputs(settings: Settings, roster: Path | None) -> CycleInputs:
             else:
                 people.append(item)
     return CycleInputs(frameworks=frameworks, people=people, rejected=rejected,
-                       records=list(load_reviews(settings.outbox / "reviews")))
+                       records=list(outbox_reviews(settings.outbox)))
 
 
 def status_figures(settings: Settings, today: dt.date) -> list[str]:
@@ -70,7 +70,7 @@ def status_figures(settings: Settings, today: dt.date) -> list[str]:
     """
     inputs = load_inputs(settings, None)
     if not inputs.records:
-        return [f"Register: no reviewed logs yet in {settings.outbox / 'reviews'}."]
+        return [f"Register: no reviewed logs yet in the outbox {settings.outbox}."]
     rows = build_register(None, inputs.records, inputs.frameworks, settings, today,
                           band_days=settings.register_band_days)
     return headline(summary(rows))
@@ -88,8 +88,9 @@ def check_scope(inputs: CycleInputs, setting: str | None, settings: Settings) ->
     if people_in_scope(inputs.people, history, setting):
         return
     if setting is None:
-        raise UsageError(f"There is no one to report on: no reviews in {settings.outbox / 'reviews'} and no "
-                         "--roster; review logs first (sglogs review) or give the roster with --roster.")
+        raise UsageError(f"There is no one to report on: the outbox {settings.outbox} has no reviews and there is "
+                         "no --roster; review logs first (sglogs review), give the roster with --roster, or name "
+                         "the installation's outbox with --outbox.")
     known = sorted({p.setting for p in people_in_scope(inputs.people, history) if p.setting})
     raise UsageError(f"No one has the setting '{setting}'; use one of: {', '.join(known) or 'none recorded'}.")
 

@@ -12,6 +12,8 @@ and is flushed to disk before ``process_file`` returns, so the service may recor
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import time
 from collections.abc import Iterable
@@ -24,7 +26,7 @@ from .core.formatting import long_datetime
 from .errors import DamagedFileError, EmptyFileError, InputError, NotALogError, RosterError, UnsupportedFormatError
 from .files import atomic_output
 from .generate.logs import GenerateOptions, LogFormat, generate_logs
-from .models import Framework, ParsedLog
+from .models import Framework, OriginalFile, ParsedLog
 from .read.safezip import printable_name
 from .read.sniff import sniff
 from .roster import count_rows
@@ -51,12 +53,20 @@ class FileKind(StrEnum):
 class OutboxLayout:
     """The folders one file's outputs go to: ``root`` is the outbox, or ``outbox/<setting>`` for a subfolder.
 
+    ``outbox`` is the installation's outbox itself (whose record index lists every review), ``None``: ``root``.
+
     Example:
-        >>> OutboxLayout(Path("outbox")).reviews
-        PosixPath('outbox/reviews')
+        >>> OutboxLayout(Path("outbox/Hillside"), outbox=Path("outbox")).installation
+        PosixPath('outbox')
     """
 
     root: Path
+    outbox: Path | None = None
+
+    @property
+    def installation(self) -> Path:
+        """The installation's outbox: the record index and the journal live there."""
+        return self.outbox or self.root
 
     @property
     def logs(self) -> Path:
@@ -246,7 +256,7 @@ def _review(
     frameworks: dict[str, Framework] | None,
 ) -> Outcome:
     staff_id, outputs, ready, degraded = review_or_read(path, log, settings, out_dir=layout.reviews,
-                                                        frameworks=frameworks)
+                                                        frameworks=frameworks, outbox=layout.installation)
     make_durable(outputs)
     state = "ready for sign-off" if ready else "not ready for sign-off" if ready is not None else "read"
     return Outcome(kind=FileKind.LOG, accepted=True, outputs=tuple(outputs), staff_id=staff_id,
@@ -260,9 +270,13 @@ def review_or_read(
     *,
     out_dir: Path,
     frameworks: dict[str, Framework] | None = None,
+    outbox: Path | None = None,
 ) -> tuple[str | None, list[Path], bool | None, str | None]:
     """Review a completed log with ``sglogs.review.review_log``, from ``log`` when ``classify`` has read it
     already. Returns the staff id, the outputs, ready-for-sign-off and what was skipped (``None``: nothing).
+
+    ``path`` is the service's private copy: the evidence names the original (same name and bytes), to be filed
+    later (``note_filed``), and the review is listed in ``outbox``'s record index (``None``: ``settings.outbox``).
 
     Example:
         >>> review_or_read(Path("work/log.docx"), None, load_settings(), out_dir=Path("outbox/reviews"))
@@ -271,8 +285,39 @@ def review_or_read(
     """
     from .review import review_log
 
-    result = review_log(path, settings, out_dir=out_dir, frameworks=frameworks, log=log)  # read once, in classify
+    sha256 = log.source.sha256 if log is not None else _sha256_file(path)
+    original = OriginalFile(name=path.name, sha256=sha256)
+    result = review_log(path, settings, out_dir=out_dir, frameworks=frameworks, log=log,  # read once, in classify
+                        outbox=outbox, original=original)
+    if result.index_entry is not None:
+        make_durable([result.index_entry])  # the outputs themselves are made durable by the caller
     return result.staff_id, list(result.outputs), result.ready, None
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def note_filed(outcome: Outcome, filed_as: str, mode: int) -> None:
+    """Record in a review's evidence where the service files its original (``filed_as``, relative to the outbox).
+
+    Called once the name is reserved and before the outcome is recorded: a crash in between reviews the file again.
+
+    Example:
+        >>> note_filed(outcome, "Hillside/processed/2026-12/NS001.docx", 0o600)  # doctest: +SKIP
+    """
+    for path in outcome.outputs:
+        if not path.name.endswith("_evidence.json"):
+            continue
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data.get("original"), dict) or data["original"].get("filed_as") == filed_as:
+            continue
+        data["original"]["filed_as"] = filed_as
+        write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), mode)
 
 
 # ------------------------------------------------------------------------------------------------- notes

@@ -348,6 +348,24 @@ class SourceFile(BaseModel):
     format: LogFileFormat
 
 
+class OriginalFile(BaseModel):
+    """The completed log a review was made from, as received: its name, its checksum and where it was filed.
+
+    ``filed_as`` is relative to the outbox for a file the service filed (``processed/2026-12/log.docx``), the
+    absolute path of the file reviewed for ``sglogs review``; ``None`` while the service has not yet filed it.
+
+    Example:
+        >>> OriginalFile(name="log.docx", sha256="0" * 64, filed_as="processed/2026-12/log.docx").name
+        'log.docx'
+    """
+
+    model_config = _FROZEN
+
+    name: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    filed_as: str | None = None
+
+
 class StaffInfo(BaseModel):
     """Who a log belongs to, as the log itself says; ``None`` is "not found in the log".
 

@@ -1,9 +1,10 @@
 """What sglogs knows about each person across the annual cycle, from the files it wrote.
 
-Reviews leave ``<outbox>/reviews/<staff-id>/<log-id>_evidence.json`` (the read log, its findings, the action
-plan and the review date). This module reads them back into ``ReviewRecord``s — the register, renewal, the
-Q-card audit and evidence bundles all start from here — so the annual cycle works from the outbox alone, with
-or without the watched-folder service's database.
+Each review leaves ``<reviews folder>/<staff-id>/<log-id>_evidence.json`` (the read log, its findings, the action
+plan, the review date and the original file) and lists it in its installation's record index
+(``sglogs.record_index``). This module reads them back into ``ReviewRecord``s — the register, renewal, the
+Q-card audit and evidence bundles all start from here — so the annual cycle finds every review the installation
+made, wherever it was written, with or without the watched-folder service's database.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .models import ActionItem, CompetencyStatus, EvidenceEntry, Finding, ParsedLog
+from .core.formatting import count
+from .models import ActionItem, CompetencyStatus, EvidenceEntry, Finding, OriginalFile, ParsedLog
+from .record_index import EVIDENCE_SUFFIX, indexed_reviews
 from .verdicts import SignOffVerdict, signoff_verdict
 
-EVIDENCE_SUFFIX = "_evidence.json"
 _log = logging.getLogger(__name__)
 
 
@@ -29,7 +31,7 @@ class ReviewRecord:
     """One reviewed log, as its review left it.
 
     Example:
-        >>> record = next(iter(load_reviews(Path("outbox/reviews"))))  # doctest: +SKIP
+        >>> record = next(iter(outbox_reviews(Path("outbox"))))  # doctest: +SKIP
         >>> record.staff_id, record.ready  # doctest: +SKIP
         ('NS001', True)
     """
@@ -40,6 +42,10 @@ class ReviewRecord:
     actions: tuple[ActionItem, ...]
     ready: bool
     reviewed_on: dt.date
+    #: The file as received and where it was filed (``None`` for a review made before sglogs recorded it).
+    original: OriginalFile | None = None
+    #: Where that original is now: ``original.filed_as`` resolved against the outbox the record was found in.
+    original_path: Path | None = None
 
     @property
     def staff_id(self) -> str | None:
@@ -98,8 +104,10 @@ def formal_training_dates(entries: Iterable[EvidenceEntry], formal_types: Sequen
     return [e.date for e in entries if e.date and counts(e)]
 
 
-def load_review(path: Path) -> ReviewRecord | None:
+def load_review(path: Path, outbox: Path | None = None) -> ReviewRecord | None:
     """Read one ``*_evidence.json``; ``None`` when it is not one sglogs wrote (or is damaged).
+
+    ``outbox`` is the installation the record belongs to: where a filed original's relative path starts.
 
     Example:
         >>> load_review(Path("outbox/reviews/NS001/NS001-20260101-61a8_evidence.json")).ready  # doctest: +SKIP
@@ -107,6 +115,7 @@ def load_review(path: Path) -> ReviewRecord | None:
     """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        original = OriginalFile.model_validate(data["original"]) if data.get("original") else None
         return ReviewRecord(
             path=path,
             log=ParsedLog.model_validate(data["log"]),
@@ -114,6 +123,8 @@ def load_review(path: Path) -> ReviewRecord | None:
             actions=tuple(ActionItem.model_validate(a) for a in data.get("action_plan", ())),
             ready=bool(data.get("ready_for_signoff")),
             reviewed_on=dt.date.fromisoformat(data["reviewed_on"]),
+            original=original,
+            original_path=_filed_at(original, outbox),
         )
     except (OSError, ValueError, KeyError, TypeError, ValidationError) as exc:
         # a damaged or foreign file must not stop a register, but must not vanish silently either
@@ -121,8 +132,39 @@ def load_review(path: Path) -> ReviewRecord | None:
         return None
 
 
+def _filed_at(original: OriginalFile | None, outbox: Path | None) -> Path | None:
+    if original is None or not original.filed_as:
+        return None
+    filed = Path(original.filed_as)
+    if filed.is_absolute():
+        return filed
+    return outbox / filed if outbox is not None else None
+
+
+def outbox_reviews(outbox: Path) -> Iterator[ReviewRecord]:
+    """Every review the installation made: those its record index lists (wherever they were written) and those in
+    the outbox's own review folders. Reviews the index lists that are gone are left out with one warning.
+
+    Example:
+        >>> len(list(outbox_reviews(Path("outbox"))))  # doctest: +SKIP
+        30
+    """
+    files = indexed_reviews(outbox)
+    if files.missing:
+        shown = ", ".join(str(p) for p in files.missing[:3]) + (", ..." if len(files.missing) > 3 else "")
+        gone = len(files.missing)
+        _log.warning("%s listed in the record index of %s %s no longer where %s written (%s) and %s left out; put "
+                     "the folders back if they were moved by mistake.", count(gone, "review"), outbox,
+                     "is" if gone == 1 else "are", "it was" if gone == 1 else "they were", shown,
+                     "is" if gone == 1 else "are")
+    for path in files.found:
+        record = load_review(path, outbox)
+        if record is not None:
+            yield record
+
+
 def load_reviews(reviews_dir: Path) -> Iterator[ReviewRecord]:
-    """Every review under a reviews folder, in folder order.
+    """Every review under one reviews folder, in folder order (``outbox_reviews`` finds an installation's).
 
     Example:
         >>> len(list(load_reviews(Path("outbox/reviews"))))  # doctest: +SKIP
@@ -140,7 +182,7 @@ def latest_by_person(records: Iterable[ReviewRecord]) -> dict[str, ReviewRecord]
     """The most recent review of each person (by log period start, then review date), keyed by staff id.
 
     Example:
-        >>> latest_by_person(load_reviews(Path("outbox/reviews")))["NS001"].log.period.start  # doctest: +SKIP
+        >>> latest_by_person(outbox_reviews(Path("outbox")))["NS001"].log.period.start  # doctest: +SKIP
         datetime.date(2026, 1, 1)
     """
     latest: dict[str, ReviewRecord] = {}

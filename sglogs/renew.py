@@ -20,7 +20,7 @@ from .files import make_folders
 from .frameworks import installed_frameworks, required_competencies
 from .generate.logs import LogFormat, LogJob, LogWriter, plan_log
 from .models import CarriedItem, Framework, Period, StaffMember
-from .records import ReviewRecord, latest_by_person, load_reviews
+from .records import ReviewRecord, latest_by_person, outbox_reviews
 from .roster import RosterRowError, RosterRules, read_roster
 
 # generated logs are named <staff-id>_<surname>_<start>_<end>.<docx|xlsx>
@@ -147,7 +147,7 @@ def renew_logs(options: RenewOptions, settings: Settings, *, today: dt.date | No
     """
     today = today or dt.date.today()
     frameworks = installed_frameworks(settings.frameworks_dir)
-    records = latest_by_person(load_reviews(settings.outbox / "reviews"))
+    records = latest_by_person(outbox_reviews(settings.outbox))
     generated = generated_periods(options.out)
     report = RenewReport()
     writer: LogWriter | None = None

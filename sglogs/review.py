@@ -22,11 +22,12 @@ from .checks import check_log, copied_reflections, ready_for_signoff
 from .config import Settings
 from .core.dates import add_months
 from .core.names import review_names
-from .errors import InputError
+from .errors import InputError, UsageError
 from .files import atomic_write_bytes, make_folders
 from .frameworks import installed_frameworks, required_competencies
-from .models import ActionItem, Competency, Finding, Framework, ParsedLog, RequiredCompetency
+from .models import ActionItem, Competency, Finding, Framework, OriginalFile, ParsedLog, RequiredCompetency
 from .read import read_log
+from .record_index import add_review, index_folder
 from .reports.documents import ReviewTemplates, review_context
 
 #: File names sglogs never treats as logs in a folder (Office lock files, sync and system files).
@@ -51,6 +52,7 @@ class ReviewResult:
     findings: tuple[Finding, ...]
     ready: bool
     entries: int = 0
+    index_entry: Path | None = None
 
 
 @dataclass
@@ -99,6 +101,28 @@ def _write_json(path: Path, data: object, mode: int) -> None:
     atomic_write_bytes(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), mode)
 
 
+def original_file(log: ParsedLog) -> OriginalFile:
+    """The original of a log reviewed where it lies (``sglogs review``): filed where it was given, absolute.
+
+    Example:
+        >>> original_file(read_log(Path("inbox/NS001.docx"))).filed_as  # doctest: +SKIP
+        '/home/dsl/inbox/NS001.docx'
+    """
+    path = Path(log.source.path)
+    return OriginalFile(name=path.name, sha256=log.source.sha256, filed_as=os.path.abspath(path))
+
+
+def _index(outbox: Path, evidence: Path, settings: Settings) -> Path:
+    try:
+        return add_review(outbox, evidence, file_mode=settings.output.file_mode_bits,
+                          dir_mode=settings.output.dir_mode_bits)
+    except OSError as exc:
+        raise UsageError(f"The review {evidence.name} was written but could not be listed in the outbox's record "
+                         f"index {index_folder(outbox)} ({exc.strerror or type(exc).__name__}), so the register "
+                         "would not find it; make that folder writable (or give --outbox the installation's "
+                         "outbox) and review the log again.") from exc
+
+
 def _person_folder(out_dir: Path, name: str, mode: int) -> Path:
     folder = out_dir / name
     make_folders(out_dir, mode)  # security 15.2: configured mode for every folder, and no links below out_dir
@@ -115,10 +139,15 @@ def write_review(
     frameworks: dict[str, Framework],
     today: dt.date,
     names: tuple[str, str] | None = None,
+    outbox: Path | None = None,
+    original: OriginalFile | None = None,
 ) -> ReviewResult:
-    """Write the review documents of a log already read and checked.
+    """Write the review documents of a log already read and checked, and list them in the record index.
 
     ``names`` is the (person folder, file stem) ``review_names`` chose for it in a batch; ``None``: its own.
+    ``outbox`` is the installation whose record index lists the review (``None``: ``settings.outbox``), wherever
+    ``out_dir`` is. ``original`` is the file as received (the service's, filed later); ``None``: the file read,
+    where it lies.
 
     Example:
         >>> write_review(log, findings, settings, out_dir=Path("outbox/reviews"), templates=templates,
@@ -152,10 +181,12 @@ def write_review(
         "ready_for_signoff": ready,
         "action_plan": [a.model_dump(mode="json") for a in actions],
         "reviewed_on": today.isoformat(),
+        "original": (original or original_file(log)).model_dump(mode="json"),
     }, mode)
+    entry = _index(outbox or settings.outbox, outputs["json"], settings)
     return ReviewResult(source=Path(log.source.path), staff_id=log.staff.id, log_id=log.log_id,
                         outputs=tuple(outputs.values()), findings=tuple(findings), ready=ready,
-                        entries=len(log.entries))
+                        entries=len(log.entries), index_entry=entry)
 
 
 _templates_cache: dict[Path | None, ReviewTemplates] = {}
@@ -178,11 +209,15 @@ def review_log(
     today: dt.date | None = None,
     last_formal_training: dt.date | None = None,
     log: ParsedLog | None = None,
+    outbox: Path | None = None,
+    original: OriginalFile | None = None,
 ) -> ReviewResult:
     """Read, check and write the review documents of one completed log.
 
     ``log`` is the file already read (the service reads each file once, to tell a log from a roster); without it
-    the file is read here. Raises ``InputError`` (exit 3) when the file cannot be read as a log.
+    the file is read here. ``outbox`` and ``original`` as for ``write_review``; with ``original`` (the service
+    reviewing its private copy of a file) the evidence names the original, never the copy's path. Raises
+    ``InputError`` (exit 3) when the file cannot be read as a log.
 
     Example:
         >>> review_log(Path("examples/completed/NS001_Hartley_completed.docx"), load_settings(),
@@ -192,10 +227,12 @@ def review_log(
     frameworks = frameworks if frameworks is not None else installed_frameworks(settings.frameworks_dir)
     today = today or dt.date.today()
     log = log if log is not None else read_log(path, settings, frameworks)
+    if original is not None:  # a work copy's path means nothing once it is gone: the log is its original
+        log = log.model_copy(update={"source": log.source.model_copy(update={"path": original.name})})
     findings = check_log(log, settings.checks, frameworks=frameworks, today=today,
                          last_formal_training=last_formal_training)
     return write_review(log, findings, settings, out_dir=out_dir, templates=_templates(settings),
-                        frameworks=frameworks, today=today)
+                        frameworks=frameworks, today=today, outbox=outbox, original=original)
 
 
 # ------------------------------------------------------------------------------------------------- folders
@@ -237,13 +274,13 @@ def _read_one(path: Path) -> ParsedLog | str:
         return exc.message
 
 
-def _review_one(task: tuple[ParsedLog, dict[int, str], Path, dt.date, tuple[str, str]]) -> ReviewResult:
-    log, copied, out_dir, today, names = task
+def _review_one(task: tuple[ParsedLog, dict[int, str], Path, dt.date, tuple[str, str], Path | None]) -> ReviewResult:
+    log, copied, out_dir, today, names, outbox = task
     settings: Settings = _worker_state["settings"]  # type: ignore[assignment]
     frameworks: dict[str, Framework] = _worker_state["frameworks"]  # type: ignore[assignment]
     findings = check_log(log, settings.checks, frameworks=frameworks, today=today, copied=copied)
     return write_review(log, findings, settings, out_dir=out_dir, templates=_templates(settings),
-                        frameworks=frameworks, today=today, names=names)
+                        frameworks=frameworks, today=today, names=names, outbox=outbox)
 
 
 def _mapped(pool: ProcessPoolExecutor | None, function: Callable, items: Sequence) -> Iterator:
@@ -259,10 +296,12 @@ def review_folder(
     out_dir: Path,
     today: dt.date | None = None,
     on_progress: Callable[[str, int], None] | None = None,
+    outbox: Path | None = None,
 ) -> BatchReport:
     """Review every log in a folder on all cores; compare reflections across people; write a batch summary.
 
-    ``on_progress(stage, n)`` is called with ``"read"`` then ``"review"`` as files are done.
+    ``on_progress(stage, n)`` is called with ``"read"`` then ``"review"`` as files are done; ``outbox`` is the
+    installation whose record index lists the reviews (``None``: ``settings.outbox``).
 
     Example:
         >>> report = review_folder(Path("inbox"), load_settings(), out_dir=Path("outbox/reviews"))  # doctest: +SKIP
@@ -290,7 +329,8 @@ def review_folder(
             progress("read", 1)
         copied = copied_reflections(logs)
         names = review_names([(log.staff.id, log.log_id, log.source.path) for log in logs])  # security 15.3
-        tasks = [(log, rows, out_dir, today, name) for log, rows, name in zip(logs, copied, names, strict=True)]
+        tasks = [(log, rows, out_dir, today, name, outbox)
+                 for log, rows, name in zip(logs, copied, names, strict=True)]
         for result in _mapped(pool, _review_one, tasks):
             report.results.append(result)
             progress("review", 1)

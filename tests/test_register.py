@@ -643,7 +643,7 @@ def test_register_command_with_nothing_to_report(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("SGLOGS_OUTBOX", str(tmp_path / "empty"))
     result = CliRunner().invoke(_cycle_app(), ["register"])
     assert result.exit_code == 2
-    assert "There is no one to report on: no reviews in" in result.stderr
+    assert f"There is no one to report on: the outbox {tmp_path / 'empty'} has no reviews" in result.stderr
 
 
 def test_status_figures(year: Year, tmp_path: Path) -> None:
@@ -653,4 +653,4 @@ def test_status_figures(year: Year, tmp_path: Path) -> None:
     assert lines[1] == ("Refresher training: 2 overdue, 1 due within 30 days, 1 due within 60 days, "
                         "1 due within 90 days, 6 in date, 1 unknown.")
     empty = year.settings.model_copy(update={"outbox": tmp_path})
-    assert status_figures(empty, TODAY) == [f"Register: no reviewed logs yet in {tmp_path / 'reviews'}."]
+    assert status_figures(empty, TODAY) == [f"Register: no reviewed logs yet in the outbox {tmp_path}."]

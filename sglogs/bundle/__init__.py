@@ -1,9 +1,10 @@
 """Evidence bundles: one zip an auditor or the safeguarding partnership can open offline and check.
 
 ``build_bundle`` gathers, for everyone in a ``BundleScope``, the original logs, the parsed evidence (JSON) and the
-review documents (feedback, sign-off sheet, action plan) from ``outbox/reviews``, adds a register extract and an
-index (HTML and XLSX) linking every item, and ends with ``manifest.json`` holding the SHA-256 and size of every
-other file. ``verify_bundle`` re-hashes a bundle and names every file that was changed, added or removed.
+review documents (feedback, sign-off sheet, action plan) of every review the outbox's record index finds, adds a
+register extract and an index (HTML and XLSX) linking every item, and ends with ``manifest.json`` holding the
+SHA-256 and size of every other file. ``verify_bundle`` re-hashes a bundle and names every file that was changed,
+added or removed.
 
 Layout of a bundle::
 

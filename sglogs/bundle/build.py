@@ -17,7 +17,7 @@ from ..errors import SglogsError, UsageError
 from ..files import make_folders  # the one folder maker (security 15.2)
 from ..frameworks import installed_frameworks
 from ..models import Framework
-from ..records import ReviewRecord, load_reviews
+from ..records import ReviewRecord, outbox_reviews
 from .index import _write_index_html, _write_index_xlsx, _write_register_extract
 from .model import (
     BUNDLE_FORMAT,
@@ -75,7 +75,7 @@ def build_bundle(
 
     Args:
         options: Scope and output path.
-        settings: Where the outbox is (``outbox/reviews``, ``outbox/processed``) and the file modes.
+        settings: Where the outbox is (its record index finds the reviews) and the file modes.
         on_progress: Called as ``on_progress(files_done, files_total)`` after each file is written.
         now: The creation time recorded in the manifest and on every member (default: now, local time zone).
 
@@ -100,11 +100,10 @@ def build_bundle(
     created_at = (now or dt.datetime.now(dt.UTC)).astimezone()
     created = created_at.isoformat(timespec="seconds")
     stamp = max(created_at.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
-    reviews = settings.outbox / "reviews"
     settings_seen: set[str] = set()
 
     def in_scope() -> Iterator[ReviewRecord]:
-        for record in load_reviews(reviews):
+        for record in outbox_reviews(settings.outbox):
             settings_seen.add(record.log.staff.organisation or "")
             if scope.includes(record):
                 yield record
@@ -120,7 +119,6 @@ def build_bundle(
 def _build(out: Path, scope: BundleScope, settings: Settings, records: Iterator[ReviewRecord],
            settings_seen: set[str], *, stamp: tuple[int, ...], created: str, created_at: dt.datetime,
            on_progress: ProgressCallback | None, signer: Ed25519PrivateKey | None) -> BundleReport:
-    reviews = settings.outbox / "reviews"
     make_folders(out.parent, settings.output.dir_mode_bits)
     with contextlib.ExitStack() as stack:
         plan = _Spool(out.parent)
@@ -141,8 +139,9 @@ def _build(out: Path, scope: BundleScope, settings: Settings, records: Iterator[
             known = sorted(s for s in settings_seen if s)
             hint = f" (settings with reviews: {', '.join(known[:10])}{', ...' if len(known) > 10 else ''})" if (
                 scope.kind is ScopeKind.SETTING and known) else ""
-            raise UsageError(f"No reviewed log in {reviews} matches {scope.describe()}{hint}; check the spelling "
-                             "of the setting or staff ids and the --from/--to dates, or run 'sglogs review' first.")
+            raise UsageError(f"No reviewed log of {settings.outbox} matches {scope.describe()}{hint}; check the "
+                             "spelling of the setting or staff ids and the --from/--to dates, or run 'sglogs review' "
+                             "first.")
         if total > MAX_BUNDLE_FILES:
             raise UsageError(f"This bundle would hold {total} files, more than the {MAX_BUNDLE_FILES} one bundle "
                              "can hold; make one bundle per setting with --setting, or split the dates with "

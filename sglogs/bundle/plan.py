@@ -228,8 +228,11 @@ class _Planner:
         staff_id = record.staff_id or ""
         items: list[_Item] = []
         missing: list[MissingItem] = []
-        original_name = re.split(r"[\\/]", log.source.path)[-1]
-        original, reason = self._finder.find(log.source.path, log.source.sha256)
+        # where the review says the original was filed (the service's archive, a per-setting one too), else the
+        # path it was read from (reviews made before the evidence named its original)
+        recorded = str(record.original_path) if record.original_path is not None else log.source.path
+        original_name = record.original.name if record.original else re.split(r"[\\/]", log.source.path)[-1]
+        original, reason = self._finder.find(recorded, log.source.sha256)
         if original is not None:
             items.append(_Item(member=f"{base}/original/{safe_file_name(original_name, 'log')}",
                                source=str(original), label="Original log"))

@@ -12,7 +12,7 @@ import typer
 
 from ..errors import ExitCode
 from .console import err, file_progress, out, user_errors
-from .options import parse_date
+from .options import OutboxOption, outbox_settings, parse_date
 
 
 def register(app: typer.Typer) -> None:
@@ -41,19 +41,18 @@ def register(app: typer.Typer) -> None:
         sign: Annotated[Path | None, typer.Option(
             "--sign", metavar="KEY.pem", help="Sign the bundle with the organisation's private key (made by "
             "'sglogs keys new').")] = None,
+        outbox: OutboxOption = None,
     ) -> None:
         """Bundle the evidence of a setting, named staff or everyone: logs, reviews, register extract, index.
 
         Example: sglogs bundle --setting "Sunflower Nursery" --from 01/01/2026 --to 31/12/2026 --out audit.zip
         """
         from ..bundle import BundleOptions, build_bundle, bundle_scope
-        from ..config import load_settings
-
         ids = [part.strip() for value in staff or () for part in value.split(",") if part.strip()]
         scope = bundle_scope(setting=setting, staff_ids=ids, everyone=everyone,
                              date_from=parse_date(date_from, "--from"), date_to=parse_date(date_to, "--to"))
         with file_progress("Bundling") as on_progress:
-            report = build_bundle(BundleOptions(scope=scope, out=out_file, sign=sign), load_settings(),
+            report = build_bundle(BundleOptions(scope=scope, out=out_file, sign=sign), outbox_settings(outbox),
                                   on_progress=on_progress)
         out.print(str(report.out))
         out.print(f"SHA-256 {report.manifest_sha256}")  # the fingerprint, for scripts that send it on

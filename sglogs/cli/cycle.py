@@ -12,13 +12,12 @@ from typing import Annotated
 
 import typer
 
-from ..config import load_settings
 from ..core.names import fold
 from ..cycle import AUDIT_FOLDER, AUDIT_STEM, REGISTER_FILE, check_scope, load_inputs, rejected_rows_note
 from ..files import make_folders
 from ..register import build_register, headline, summary
 from .console import err, out, user_errors
-from .options import AsOfOption, RosterOption, SettingOption, parse_as_of
+from .options import AsOfOption, OutboxOption, RosterOption, SettingOption, outbox_settings, parse_as_of
 
 
 def register(app: typer.Typer) -> None:
@@ -34,8 +33,9 @@ def register(app: typer.Typer) -> None:
         setting: SettingOption = None,
         roster: RosterOption = None,
         out_file: Annotated[Path | None, typer.Option("--out", help="Workbook to write "
-                                                      "[default: outbox/register.xlsx].")] = None,
+                                                      "[default: register.xlsx in the outbox].")] = None,
         as_of: AsOfOption = None,
+        outbox: OutboxOption = None,
     ) -> None:
         """Write the staff register: each person's log, review, sign-off and refresher status, with a summary.
 
@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
         """
         from ..reports.register_xlsx import write_register
 
-        settings, today = load_settings(), parse_as_of(as_of)
+        settings, today = outbox_settings(outbox), parse_as_of(as_of)
         inputs = load_inputs(settings, roster)
         check_scope(inputs, setting, settings)
         rows = build_register(inputs.people, inputs.records, inputs.frameworks, settings, today, setting,
@@ -63,8 +63,9 @@ def register(app: typer.Typer) -> None:
         setting: SettingOption = None,
         roster: RosterOption = None,
         out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for the Word and Excel self-assessment "
-                                                     "[default: outbox/audit].")] = None,
+                                                     "[default: audit in the outbox].")] = None,
         as_of: AsOfOption = None,
+        outbox: OutboxOption = None,
     ) -> None:
         """Answer the LLR Q-card questions with figures, a RAG and the people behind each (Word and Excel).
 
@@ -73,7 +74,7 @@ def register(app: typer.Typer) -> None:
         from ..audit import audit_lines, self_assessment
         from ..reports.audit_docs import write_audit_docx, write_audit_xlsx
 
-        settings, today = load_settings(), parse_as_of(as_of)
+        settings, today = outbox_settings(outbox), parse_as_of(as_of)
         inputs = load_inputs(settings, roster)
         check_scope(inputs, setting, settings)
         answers = self_assessment(inputs.records, inputs.people, inputs.frameworks, settings, today, setting,

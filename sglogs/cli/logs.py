@@ -20,7 +20,7 @@ from ..generate.logs import GenerateOptions, LogFormat, generate_logs
 from ..roster import count_rows
 from .app import app
 from .console import err, out, user_errors
-from .options import parse_date, parse_days
+from .options import OutboxOption, outbox_settings, parse_date, parse_days
 
 # ------------------------------------------------------------------------------------------------ generate
 
@@ -39,17 +39,19 @@ def _parse_formats(text: str) -> tuple[LogFormat, ...]:
 @user_errors
 def generate(
     roster: Annotated[Path, typer.Argument(help="Roster spreadsheet (.xlsx or .csv), one row per member of staff.")],
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for the logs [default: outbox/logs].")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for the logs [default: logs in the "
+                                                 "outbox].")] = None,
     formats: Annotated[str | None, typer.Option("--format", help="docx, xlsx or docx,xlsx [default: both].")] = None,
     start: Annotated[str | None, typer.Option(help="Period start for rows without one, e.g. 01/04/2026 "
                                               "[default: today].")] = None,
     force: Annotated[bool, typer.Option("--force", help="Regenerate logs that already exist.")] = False,
+    outbox: OutboxOption = None,
 ) -> None:
     """Generate each person's 12-month competency log (Word and Excel) from a roster.
 
     Example: sglogs generate examples/roster.xlsx --start 01/01/2026
     """
-    settings = load_settings()
+    settings = outbox_settings(outbox)
     options = GenerateOptions(
         roster=roster,
         out=out_dir or settings.outbox / "logs",
@@ -185,8 +187,10 @@ def _print_findings(log: Any, findings: list[Any], ready: bool) -> None:
 @user_errors
 def review(
     path: Annotated[Path, typer.Argument(help="A completed log, or a folder of them.")],
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for the review documents "
-                                                 "[default: outbox/reviews].")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for the review documents, in the outbox or "
+                                                 "anywhere else (the outbox's record index lists them) "
+                                                 "[default: reviews in the outbox].")] = None,
+    outbox: OutboxOption = None,
 ) -> None:
     """Read and check logs, then write the feedback report, sign-off sheet and action plan for each.
 
@@ -194,7 +198,7 @@ def review(
     """
     from ..review import review_folder, review_log
 
-    settings = load_settings()
+    settings = outbox_settings(outbox)
     target = out_dir or settings.outbox / "reviews"
     if path.is_dir():
         from ..review import log_files
@@ -240,7 +244,9 @@ def renew(
                                             "e.g. 30d (signed-off logs are always renewed).")] = "30d",
     roster: Annotated[Path | None, typer.Option(help="Current roster: its levels win (a level change gets the "
                                                 "new level's competencies).")] = None,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for the logs [default: outbox/logs].")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for the logs [default: logs in the "
+                                                 "outbox].")] = None,
+    outbox: OutboxOption = None,
 ) -> None:
     """Start the next 12-month log for everyone whose log is ending or signed off, carrying next steps forward.
 
@@ -248,7 +254,7 @@ def renew(
     """
     from ..renew import RenewOptions, renew_logs
 
-    settings = load_settings()
+    settings = outbox_settings(outbox)
     options = RenewOptions(out=out_dir or settings.outbox / "logs", roster=roster,
                            due_within_days=parse_days(due_within),
                            formats=tuple(LogFormat(f) for f in settings.generate.formats))

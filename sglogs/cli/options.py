@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ..config import Settings, load_settings
 from ..core.dates import parse_uk_date
 from ..errors import UsageError
 
@@ -16,8 +17,27 @@ SettingOption = Annotated[str | None, typer.Option("--setting", help="Only peopl
                                                    "the roster's Setting column).")]
 RosterOption = Annotated[Path | None, typer.Option("--roster", help="Roster (.xlsx or .csv): everyone on it is "
                                                    "reported, reviewed or not [default: people with reviews].")]
+#: Every command that reads or writes the outbox takes it, with this one help text.
+OutboxOption = Annotated[Path | None, typer.Option(
+    "--outbox", metavar="FOLDER", help="The installation's outbox: where outputs go and where every review it "
+    "made is found (its record index) [default: outbox of sglogs.toml, then outbox].")]
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Work the figures out for this date, e.g. "
                                                 "31/03/2027 [default: today].")]
+
+
+def outbox_settings(outbox: Path | None) -> Settings:
+    """The settings of a run, with ``--outbox`` when it was given.
+
+    Example:
+        >>> outbox_settings(Path("/srv/sglogs/outbox")).outbox  # doctest: +SKIP
+        PosixPath('/srv/sglogs/outbox')
+    """
+    settings = load_settings(**({"outbox": outbox} if outbox is not None else {}))
+    if settings.outbox.exists() and not settings.outbox.is_dir():
+        flag = "--outbox" if outbox is not None else "outbox in sglogs.toml"
+        raise UsageError(f"{flag} names {settings.outbox}, which is a file, not a folder; name the installation's "
+                         "outbox folder (sglogs init makes one).")
+    return settings
 
 
 def parse_date(text: str | None, flag: str) -> dt.date | None:

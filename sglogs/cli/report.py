@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from ..config import load_settings
 from ..cycle import check_scope, load_inputs, rejected_rows_note
 from .console import err, out, user_errors
-from .options import AsOfOption, RosterOption, SettingOption, parse_as_of
+from .options import AsOfOption, OutboxOption, RosterOption, SettingOption, outbox_settings, parse_as_of
 
 #: Where the dashboard goes inside the outbox unless ``--out`` says otherwise.
 DASHBOARD_FOLDER = "dashboard"
@@ -30,8 +29,9 @@ def register(app: typer.Typer) -> None:
         setting: SettingOption = None,
         roster: RosterOption = None,
         out_dir: Annotated[Path | None, typer.Option("--out", help="Folder (or .html file) for the page "
-                                                     "[default: outbox/dashboard].")] = None,
+                                                     "[default: dashboard in the outbox].")] = None,
         as_of: AsOfOption = None,
+        outbox: OutboxOption = None,
     ) -> None:
         """Write the dashboard: compliance by setting and level, who is due or overdue, each person's latest review.
 
@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
         from ..dashboard import build_dashboard
         from ..register import build_register, headline, summary
 
-        settings, today = load_settings(), parse_as_of(as_of)
+        settings, today = outbox_settings(outbox), parse_as_of(as_of)
         inputs = load_inputs(settings, roster)
         check_scope(inputs, setting, settings)
         rows = build_register(inputs.people, inputs.records, inputs.frameworks, settings, today, setting,

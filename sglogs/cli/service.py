@@ -18,10 +18,10 @@ from typing import Annotated
 
 import typer
 
-from ..config import load_settings
 from ..errors import SglogsError
 from ..service import ServiceStatus, WatchOptions, handle_stop_signals, run_watch, service_status
 from .console import err, out, user_errors
+from .options import OutboxOption, outbox_settings
 
 
 def register(app: typer.Typer) -> None:
@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
 
 def watch(
     inbox: Annotated[Path | None, typer.Option("--inbox", help="Folder to watch [default: inbox].")] = None,
-    outbox: Annotated[Path | None, typer.Option("--outbox", help="Folder for outputs [default: outbox].")] = None,
+    outbox: OutboxOption = None,
     once: Annotated[bool, typer.Option("--once", help="Process what is in the inbox, then exit (for cron or "
                                                       "Task Scheduler).")] = False,
     polling: Annotated[bool, typer.Option("--polling", help="Poll the inbox instead of using change events "
@@ -51,9 +51,8 @@ def watch(
     Example: sglogs watch --inbox /srv/sglogs/inbox --outbox /srv/sglogs/outbox
     """
 
-    settings = load_settings()
-    options = WatchOptions(inbox=inbox or settings.inbox, outbox=outbox or settings.outbox, once=once,
-                           polling=polling)
+    settings = outbox_settings(outbox)
+    options = WatchOptions(inbox=inbox or settings.inbox, outbox=settings.outbox, once=once, polling=polling)
     _log_to_stderr()
     stop = threading.Event()
     restore = handle_stop_signals(stop)
@@ -68,15 +67,14 @@ def watch(
 def status(
     inbox: Annotated[Path | None, typer.Option("--inbox", help="Inbox to count waiting files in "
                                                                "[default: inbox].")] = None,
-    outbox: Annotated[Path | None, typer.Option("--outbox", help="Outbox whose journal to read [default: outbox "
-                                                                 "of sglogs.toml, then outbox].")] = None,
+    outbox: OutboxOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
 ) -> None:
     """Show the service: whether it runs, files by state, files waiting, the latest errors, the register's figures.
 
     Example: sglogs status --json
     """
-    settings = load_settings(**({"outbox": outbox} if outbox else {}))
+    settings = outbox_settings(outbox)
     report = service_status(settings, inbox or settings.inbox, outbox=settings.outbox)
     figures = _register_figures(settings)
     if as_json:

@@ -17,6 +17,7 @@ from ..dispatch import (
     Outcome,
     duplicate_note,
     make_dirs,
+    note_filed,
     rejection_note,
     sync_dir,
     write_atomic,
@@ -45,7 +46,7 @@ class ArchiveMixin:
     def _layout(self, entry: JournalEntry) -> OutboxLayout:
         """``outbox``, or ``outbox/<setting>`` for a file dropped in ``inbox/<setting>/...``."""
         parts = entry.path.split("/")
-        return OutboxLayout(self.outbox / parts[0] if len(parts) > 1 else self.outbox)
+        return OutboxLayout(self.outbox / parts[0] if len(parts) > 1 else self.outbox, outbox=self.outbox)
 
     def _record_outcome(self, entry: JournalEntry, path: Path, snapshot: _Snapshot, outcome: Outcome,
                         seconds: float) -> None:
@@ -56,7 +57,9 @@ class ArchiveMixin:
         if archive is None:
             return
         outputs = list(outcome.outputs)
-        if not outcome.accepted:
+        if outcome.accepted:  # the review's evidence says where its original is filed
+            note_filed(outcome, self._outbox_rel(archive), self.settings.output.file_mode_bits)
+        else:
             note = archive.with_name(archive.name + ".error.txt")
             text = rejection_note(snapshot.name, outcome.message or "", file_id=entry.id, sha256=entry.sha256,
                                   received=dt.datetime.fromtimestamp(entry.seen_at))

@@ -4,6 +4,7 @@ sglogs' own folders, two logs with one log id in a review batch (issue 15.3)."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -62,8 +63,8 @@ def test_two_logs_with_one_log_id_in_a_review_folder_keep_both_reviews(tmp_path:
     plans = sorted((tmp_path / "reviews").rglob("*_action-plan.xlsx"))
     evidence = sorted((tmp_path / "reviews").rglob("*_evidence.json"))
     assert len(plans) == 2 and len(evidence) == 2, plans
-    sources = {p.read_text(encoding="utf-8").count("Hartley-first.xlsx") for p in evidence}
-    assert sources == {0, 1}  # one review per file, neither overwritten
+    sources = {json.loads(p.read_text(encoding="utf-8"))["original"]["name"] for p in evidence}
+    assert sources == {"Hartley-first.xlsx", "Hartley-copy.xlsx"}  # one review per file, neither overwritten
 
 
 def test_a_name_too_long_for_its_error_note_is_cut_so_the_note_fits(tmp_path: Path) -> None:
