@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .core.formatting import count
-from .models import ActionItem, CompetencyStatus, EvidenceEntry, Finding, OriginalFile, ParsedLog
+from .models import ActionItem, CompetencyStatus, EvidenceEntry, Finding, OriginalFile, ParsedLog, Period
 from .record_index import EVIDENCE_SUFFIX, indexed_reviews
 from .verdicts import SignOffVerdict, signoff_verdict
 
@@ -80,6 +81,38 @@ class ReviewRecord:
         """The review documents written for this log (feedback, sign-off, action plan, evidence JSON)."""
         stem = self.path.name.removesuffix(EVIDENCE_SUFFIX)
         return sorted(p for p in self.folder.glob(f"{stem}_*") if p.is_file())
+
+
+# generated logs are named <staff-id>_<surname>_<start>_<end>.<docx|xlsx>
+_LOG_NAME = re.compile(r"^(?P<staff>.+?)_(?P<surname>[^_]+)_(?P<start>\d{4}-\d{2}-\d{2})_(?P<end>\d{4}-\d{2}-\d{2})$")
+
+
+def generated_periods(logs_dir: Path, started_by: dt.date | None = None) -> dict[str, Period]:
+    """The newest generated log period of each staff id, from the file names ``generate`` writes; with
+    ``started_by``, the newest that had begun by then (the log a person is keeping on that day).
+
+    Example:
+        >>> generated_periods(Path("outbox/logs"))["NS001"].end  # doctest: +SKIP
+        datetime.date(2026, 12, 31)
+    """
+    periods: dict[str, Period] = {}
+    if not logs_dir.is_dir():
+        return periods
+    for pattern in ("*.docx", "*.xlsx"):  # Word first; an Excel-only roster run has only .xlsx
+        for path in logs_dir.rglob(pattern):
+            match = _LOG_NAME.match(path.stem)
+            if match is None:
+                continue
+            try:
+                period = Period(start=dt.date.fromisoformat(match["start"]), end=dt.date.fromisoformat(match["end"]))
+            except ValueError:
+                continue  # a name that only looks like one of ours
+            if started_by is not None and period.start is not None and period.start > started_by:
+                continue
+            current = periods.get(match["staff"])
+            if current is None or (period.end or dt.date.min) > (current.end or dt.date.min):
+                periods[match["staff"]] = period
+    return periods
 
 
 def formal_training_dates(entries: Iterable[EvidenceEntry], formal_types: Sequence[str],

@@ -9,7 +9,6 @@ not begun is never renewed from (running ``renew`` twice changes nothing).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,11 +19,8 @@ from .files import make_folders
 from .frameworks import installed_frameworks, required_competencies
 from .generate.logs import LogFormat, LogJob, LogWriter, plan_log
 from .models import CarriedItem, Framework, Period, StaffMember
-from .records import ReviewRecord, latest_by_person, outbox_reviews
+from .records import ReviewRecord, generated_periods, latest_by_person, outbox_reviews
 from .roster import RosterRowError, RosterRules, read_roster
-
-# generated logs are named <staff-id>_<surname>_<start>_<end>.<docx|xlsx>
-_LOG_NAME = re.compile(r"^(?P<staff>.+?)_(?P<surname>[^_]+)_(?P<start>\d{4}-\d{2}-\d{2})_(?P<end>\d{4}-\d{2}-\d{2})$")
 
 
 class RenewOptions(BaseModel):
@@ -70,32 +66,6 @@ class CurrentLog:
 
     period: Period
     record: ReviewRecord | None
-
-
-def generated_periods(logs_dir: Path) -> dict[str, Period]:
-    """The newest generated log period of each staff id, from the file names ``generate`` writes.
-
-    Example:
-        >>> generated_periods(Path("outbox/logs"))["NS001"].end  # doctest: +SKIP
-        datetime.date(2026, 12, 31)
-    """
-    periods: dict[str, Period] = {}
-    if not logs_dir.is_dir():
-        return periods
-    for path in logs_dir.rglob("*.docx"):
-        match = _LOG_NAME.match(path.stem)
-        if match is None:
-            continue
-        period = Period(start=dt.date.fromisoformat(match["start"]), end=dt.date.fromisoformat(match["end"]))
-        current = periods.get(match["staff"])
-        if current is None or (period.end or dt.date.min) > (current.end or dt.date.min):
-            periods[match["staff"]] = period
-    for path in logs_dir.rglob("*.xlsx"):  # an Excel-only roster run
-        match = _LOG_NAME.match(path.stem)
-        if match and match["staff"] not in periods:
-            periods[match["staff"]] = Period(start=dt.date.fromisoformat(match["start"]),
-                                             end=dt.date.fromisoformat(match["end"]))
-    return periods
 
 
 def carried_forward(record: ReviewRecord | None) -> tuple[CarriedItem, ...]:

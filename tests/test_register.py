@@ -654,3 +654,22 @@ def test_status_figures(year: Year, tmp_path: Path) -> None:
                         "1 due within 90 days, 6 in date, 1 unknown.")
     empty = year.settings.model_copy(update={"outbox": tmp_path})
     assert status_figures(empty, TODAY) == [f"Register: no reviewed logs yet in the outbox {tmp_path}."]
+
+
+def test_the_log_period_shows_for_everyone_who_has_a_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a roster with no period start: the logs were generated with --start; nobody has been reviewed yet
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(outbox=tmp_path / "outbox")
+    people = [(P["NS004"], D("2026-04-01")), (P["LD020"], D("2026-04-01"))]
+    roster = write_roster(tmp_path / "roster.csv", people)
+    generate_logs(GenerateOptions(roster=roster, out=settings.outbox / "logs", start=D("2026-04-01")), settings,
+                  today=D("2026-04-01"))
+    undated = tmp_path / "undated.csv"
+    undated.write_text("\n".join(line.rsplit(",", 1)[0] for line in roster.read_text().splitlines()) + "\n")
+    staff = [p for p in read_roster(undated, RosterRules.from_frameworks(installed_frameworks(None)))
+             if isinstance(p, StaffMember)]
+    assert [p.period_start for p in staff] == [None, None]
+    rows = build_register(staff, [], installed_frameworks(None), settings, D("2026-06-15"))
+    assert [(r.staff_id, r.period_start, r.period_end, r.band) for r in rows] == [
+        ("LD020", D("2026-04-01"), D("2027-03-31"), Band.NO_REVIEW), ("NS004", D("2026-04-01"), D("2027-03-31"),
+                                                                     Band.NO_REVIEW)]
