@@ -5,12 +5,14 @@ the roster rows left out and every review found, and the checks that there is so
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Settings
+from .core.formatting import count
 from .errors import UsageError
 from .frameworks import installed_frameworks
+from .matching import UnmatchedLog, attribute_logs
 from .models import Framework, StaffMember
 from .records import ReviewRecord, history_by_person, outbox_reviews
 from .register import build_register, headline, people_in_scope, summary
@@ -24,7 +26,8 @@ AUDIT_STEM = "q-card-self-assessment"
 @dataclass(frozen=True)
 class CycleInputs:
     """What the annual-cycle commands work from: frameworks, the roster's people (``None``: no roster given),
-    the roster rows left out, and every review the outbox's record index finds (``records.outbox_reviews``).
+    the roster rows left out, every review the outbox's record index finds (``records.outbox_reviews``) with logs
+    without a staff id matched to roster people by their cover's name, and the logs no one could be matched to.
 
     Example:
         >>> inputs = load_inputs(load_settings(), None)  # doctest: +SKIP
@@ -36,6 +39,7 @@ class CycleInputs:
     people: list[StaffMember] | None
     rejected: list[RosterRowError]
     records: list[ReviewRecord]
+    unmatched: list[UnmatchedLog] = field(default_factory=list)
 
 
 def load_inputs(settings: Settings, roster: Path | None) -> CycleInputs:
@@ -57,8 +61,9 @@ def load_inputs(settings: Settings, roster: Path | None) -> CycleInputs:
                 rejected.append(item)
             else:
                 people.append(item)
-    return CycleInputs(frameworks=frameworks, people=people, rejected=rejected,
-                       records=list(outbox_reviews(settings.outbox)))
+    records, unmatched = attribute_logs(outbox_reviews(settings.outbox), people)
+    return CycleInputs(frameworks=frameworks, people=people, rejected=rejected, records=records,
+                       unmatched=unmatched)
 
 
 def status_figures(settings: Settings, today: dt.date) -> list[str]:
@@ -70,10 +75,13 @@ def status_figures(settings: Settings, today: dt.date) -> list[str]:
     """
     inputs = load_inputs(settings, None)
     if not inputs.records:
+        if inputs.unmatched:
+            return [f"Register: no reviewed log names a staff id in the outbox {settings.outbox}.",
+                    *input_notes(inputs)]
         return [f"Register: no reviewed logs yet in the outbox {settings.outbox}."]
     rows = build_register(None, inputs.records, inputs.frameworks, settings, today,
                           band_days=settings.register_band_days)
-    return headline(summary(rows))
+    return [*headline(summary(rows)), *input_notes(inputs)]
 
 
 def check_scope(inputs: CycleInputs, setting: str | None, settings: Settings) -> None:
@@ -95,14 +103,20 @@ def check_scope(inputs: CycleInputs, setting: str | None, settings: Settings) ->
     raise UsageError(f"No one has the setting '{setting}'; use one of: {', '.join(known) or 'none recorded'}.")
 
 
-def rejected_rows_note(inputs: CycleInputs) -> list[str]:
-    """A line saying how many roster rows were left out (none when all were used).
+def input_notes(inputs: CycleInputs) -> list[str]:
+    """Lines saying what was left out: roster rows that could not be used, reviewed logs matched to no one.
 
     Example:
-        >>> rejected_rows_note(load_inputs(load_settings(), None))  # doctest: +SKIP
+        >>> input_notes(load_inputs(load_settings(), None))  # doctest: +SKIP
         []
     """
-    if not inputs.rejected:
-        return []
-    return [f"{len(inputs.rejected)} roster rows could not be used and are left out; run sglogs generate on the "
-            "roster to see which and why."]
+    notes = []
+    if inputs.rejected:
+        verb = "is" if len(inputs.rejected) == 1 else "are"
+        notes.append(f"{count(len(inputs.rejected), 'roster row')} could not be used and {verb} left out; run "
+                     "sglogs generate on the roster to see which and why.")
+    if inputs.unmatched:
+        notes.append(f"Unmatched logs: {count(len(inputs.unmatched), 'reviewed log')} could not be matched to anyone "
+                     "on the roster (no staff id, and the name on the cover did not point to one person); the "
+                     "register lists them with the reason.")
+    return notes

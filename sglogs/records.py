@@ -47,11 +47,15 @@ class ReviewRecord:
     original: OriginalFile | None = None
     #: Where that original is now: ``original.filed_as`` resolved against the outbox the record was found in.
     original_path: Path | None = None
+    #: For a log without a staff id: the roster person its cover's name was matched to (``sglogs.matching``).
+    matched_staff_id: str | None = None
+    #: How that match was made, in words ("matched by initial and surname and setting").
+    matched_by: str | None = None
 
     @property
     def staff_id(self) -> str | None:
-        """The staff id the log carries (``None`` for a log without one)."""
-        return self.log.staff.id
+        """The staff id the log carries, else the one its cover was matched to (``None``: neither)."""
+        return self.log.staff.id or self.matched_staff_id
 
     @property
     def folder(self) -> Path:

@@ -289,6 +289,9 @@ def _row(
     if log.level and (log.level != person.level or (log.framework or person.framework) != person.framework):
         notes.append(f"Last reviewed log was at {_level_name(frameworks.get(log.framework or ''), log.level)}; "
                      f"start a fresh log at {row['level_name']}.")
+    if latest.matched_by:
+        notes.append(f"The latest log has no staff id; it was {latest.matched_by} on its cover "
+                     f"(\"{latest.log.staff.name}\").")
     if not verdict.signed_off:
         notes.append(f"Latest reviewed log is not signed off: {verdict.reason}.")
     elif verdict.outcome_met is not True:

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from ..core.names import fold
-from ..cycle import AUDIT_FOLDER, AUDIT_STEM, REGISTER_FILE, check_scope, load_inputs, rejected_rows_note
+from ..cycle import AUDIT_FOLDER, AUDIT_STEM, REGISTER_FILE, check_scope, input_notes, load_inputs
 from ..files import make_folders
 from ..register import build_register, headline, summary
 from .console import err, out, user_errors
@@ -52,9 +52,10 @@ def register(app: typer.Typer) -> None:
         target = out_file or settings.outbox / REGISTER_FILE
         make_folders(target.parent, settings.output.dir_mode_bits)  # security 15.2: folders get the configured mode
         path = write_register(rows, result, target,
-                              settings.output.file_mode_bits, organisation=settings.organisation, as_of=today)
+                              settings.output.file_mode_bits, organisation=settings.organisation, as_of=today,
+                              unmatched=inputs.unmatched)
         out.print(str(path))
-        for line in [*rejected_rows_note(inputs), *headline(result)]:
+        for line in [*headline(result), *input_notes(inputs)]:
             err.print(line)
 
     @app.command("audit")
@@ -88,5 +89,5 @@ def register(app: typer.Typer) -> None:
             path = write(answers, folder / f"{stem}{suffix}", organisation=settings.organisation, as_of=today,
                          scope=scope, mode=settings.output.file_mode_bits)
             out.print(str(path))
-        for line in [*rejected_rows_note(inputs), *audit_lines(answers)]:
+        for line in [*input_notes(inputs), *audit_lines(answers)]:
             err.print(line)

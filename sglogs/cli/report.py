@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..cycle import check_scope, load_inputs, rejected_rows_note
+from ..cycle import check_scope, input_notes, load_inputs
 from .console import err, out, user_errors
 from .options import AsOfOption, OutboxOption, RosterOption, SettingOption, outbox_settings, parse_as_of
 
@@ -54,5 +54,5 @@ def register(app: typer.Typer) -> None:
                                  today, folder, band_days=settings.register_band_days,
                                  file_mode=settings.output.file_mode_bits)
         out.print(str(report.path))
-        for line in [*rejected_rows_note(inputs), *headline(summary(rows, settings.register_band_days))]:
+        for line in [*input_notes(inputs), *headline(summary(rows, settings.register_band_days))]:
             err.print(line)

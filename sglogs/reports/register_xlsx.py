@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..files import atomic_save
+from ..matching import UnmatchedLog
 from ..register import BAND_DAYS, RAG_COLOURS, ComplianceGroup, RegisterRow, RegisterSummary, band_colours
 from ..workbook_text import put_text  # security: every string a string, never a formula
 
@@ -238,6 +239,33 @@ def _chart(ws: Worksheet, first_row: int, last_row: int) -> BarChart:
     return chart
 
 
+_UNMATCHED_COLUMNS = (("Name on the cover", 24), ("Setting on the cover", 26), ("Log period start", 12),
+                      ("Log period end", 12), ("Read by sglogs", 12), ("Log file", 40), ("Why it is unmatched", 60))
+
+
+def _unmatched_sheet(ws: Worksheet, unmatched: Sequence[UnmatchedLog], title: str) -> None:
+    """The logs that are no one's on the roster: put the staff id on the log, or fix the roster, and review again."""
+    _header(ws, 1, [name for name, _ in _UNMATCHED_COLUMNS])
+    ws.row_dimensions[1].height = 30
+    for column, (_, width) in enumerate(_UNMATCHED_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    for row_number, item in enumerate(unmatched, start=2):
+        log = item.record.log
+        source = item.record.original.name if item.record.original else Path(log.source.path).name
+        values = (item.cover_name, log.staff.organisation or "", log.period.start, log.period.end,
+                  item.record.reviewed_on, source, item.reason[:1].upper() + item.reason[1:] + ".")
+        cells = []
+        for column, value in enumerate(values, start=1):
+            cell = put_text(ws, row_number, column, value if value not in (None, "") else None)
+            cell.alignment = _WRAP
+            if isinstance(value, dt.date):
+                cell.number_format = DATE_FORMAT
+            cells.append(cell)
+        fit_row_height(ws, cells)
+    ws.freeze_panes = "B2"
+    _print_setup(ws, title)
+
+
 def write_register(
     rows: Sequence[RegisterRow],
     summary: RegisterSummary,
@@ -247,8 +275,10 @@ def write_register(
     organisation: str = "",
     as_of: dt.date | None = None,
     band_days: Sequence[int] = BAND_DAYS,
+    unmatched: Sequence[UnmatchedLog] = (),
 ) -> Path:
-    """Write ``register.xlsx``: the "Register" and "Summary" sheets, atomically, readable by its owner only.
+    """Write ``register.xlsx``: the "Register" and "Summary" sheets (and "Unmatched logs" when a reviewed log
+    could not be matched to anyone), atomically, readable by its owner only.
 
     Args:
         rows: The register (``sglogs.register.build_register``).
@@ -258,6 +288,7 @@ def write_register(
         organisation: Printed in the summary and the page header.
         as_of: The date the register was worked out for (``None``: not printed).
         band_days: The "due within" bands the rows were built with (for the status colours).
+        unmatched: Reviewed logs no roster person could be matched to (``sglogs.matching.attribute_logs``).
 
     Example:
         >>> rows = build_register(people, records, frameworks, settings, dt.date(2027, 1, 15))  # doctest: +SKIP
@@ -270,6 +301,8 @@ def write_register(
     _register_sheet(wb.active, rows, title, band_days)
     _summary_sheet(wb.create_sheet("Summary"), summary, organisation=organisation, as_of=as_of, title=title,
                    band_days=band_days)
+    if unmatched:
+        _unmatched_sheet(wb.create_sheet("Unmatched logs"), unmatched, title)
     wb.properties.title = "Safeguarding competency register"
     wb.properties.creator = "sglogs"
     return atomic_save(wb.save, path, mode)
