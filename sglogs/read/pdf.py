@@ -60,12 +60,10 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-import pdfplumber
-from pdfplumber.utils import cluster_objects, resolve
-
 from ..config import ReadSettings
 from ..errors import InputError
 from ..models import LogFileFormat
+from .pdf_layer import PageLayer, PdfLayer
 from .raw import RawLog, TableGrid
 
 #: Fraction of the page height, from the bottom, whose lines (below the lowest table) are footer lines.
@@ -205,19 +203,15 @@ def read_pdf(path: Path, settings: ReadSettings | None = None) -> RawLog:
     """
     settings = settings or ReadSettings()
     try:
-        pdf = pdfplumber.open(path)
+        with PdfLayer(path) as pdf:
+            return _read(pdf, path, settings)
+    except InputError:
+        raise
     except OSError as exc:
         raise InputError(f"{path.name} cannot be opened ({exc.strerror or exc}); check the file is there and "
                          "readable.") from exc
-    except Exception as exc:  # pdfminer raises many types (PSSyntaxError, KeyError, TypeError...) for bad input
+    except Exception as exc:  # PdfLayerError, or a failure inside the parsing: the file's, said in one sentence
         raise _unreadable(path, exc) from exc
-    with pdf:
-        try:
-            return _read(pdf, path, settings)
-        except InputError:
-            raise
-        except Exception as exc:  # a failure inside pdfminer/pdfplumber is the file's: say so in one sentence
-            raise _unreadable(path, exc) from exc
 
 
 def _unreadable(path: Path, exc: Exception) -> InputError:
@@ -266,9 +260,9 @@ class _Line:
     overlaps: bool
 
 
-def _read_page(page: Any) -> _Page:
+def _read_page(page: PageLayer) -> _Page:
     chars = page.chars
-    tables = page.find_tables()  # the default "lines" strategy
+    tables = page.tables  # pdfplumber's default "lines" strategy
     grids: list[tuple[Sequence[float], list[float], list[Any]]] = []  # per table: bbox, row tops, rows
     for table in tables:
         rows = table.rows  # pdfplumber recomputes rows on each access
@@ -345,8 +339,9 @@ def _lines(chars: list[dict]) -> list[_Line]:
     if not chars:
         return []
     lines: list[_Line] = []
-    for cluster in cluster_objects(chars, itemgetter("top"), LINE_TOLERANCE):
-        cluster.sort(key=itemgetter("x0"))
+    for cluster in _by_line(chars):
+        top, bottom = cluster[0]["top"], max(map(_BOTTOM, cluster))
+        cluster.sort(key=_X0)
         parts: list[str] = []
         previous: dict | None = None
         first: dict | None = None
@@ -372,8 +367,8 @@ def _lines(chars: list[dict]) -> list[_Line]:
             continue
         lines.append(_Line(
             text=" ".join("".join(parts).split()),
-            top=min(c["top"] for c in cluster),
-            bottom=max(c["bottom"] for c in cluster),
+            top=top,
+            bottom=bottom,
             x0=first["x0"],
             x1=previous["x1"],
             spaced=pending_space,
@@ -385,6 +380,23 @@ def _lines(chars: list[dict]) -> list[_Line]:
         if below.top < above.bottom - 0.5 * (above.bottom - above.top) and below.x0 < above.x1:
             above.overlaps = below.overlaps = True
     return lines
+
+
+_TOP, _BOTTOM, _X0 = itemgetter("top"), itemgetter("bottom"), itemgetter("x0")
+
+
+def _by_line(chars: list[dict]) -> list[list[dict]]:
+    """Characters in groups, top to bottom, whose tops are chained within ``LINE_TOLERANCE`` (as pdfplumber's
+    ``cluster_objects`` groups them), each group in order of its tops."""
+    groups: list[list[dict]] = []
+    last = -math.inf
+    for char in sorted(chars, key=_TOP):
+        if char["top"] > last + LINE_TOLERANCE:
+            groups.append([char])
+        else:
+            groups[-1].append(char)
+        last = char["top"]
+    return groups
 
 
 def _cell_lines(lines: list[_Line], bbox: Sequence[float] | None) -> list[CellLine]:
@@ -491,20 +503,16 @@ def _grid(run: _Run, hints: JoinHints) -> TableGrid:
 # ---------------------------------------------------------------------------------------------- the file
 
 
-def _read(pdf: Any, path: Path, settings: ReadSettings) -> RawLog:
-    pages = pdf.pages
-    if len(pages) > settings.max_pdf_pages:
-        raise InputError(f"{path.name} has {len(pages)} pages, more than the {settings.max_pdf_pages} a log may "
+def _read(pdf: PdfLayer, path: Path, settings: ReadSettings) -> RawLog:
+    if pdf.page_count > settings.max_pdf_pages:
+        raise InputError(f"{path.name} has {pdf.page_count} pages, more than the {settings.max_pdf_pages} a log may "
                          "have (read.max_pdf_pages); check it is the right file, or raise the limit in sglogs.toml.")
     runs: list[_Run] = []
     open_run: _Run | None = None  # the previous page's last table, when nothing but footers follows it
     lines: list[str] = []
     footer_lines: list[str] = []
-    for page in pages:
-        try:
-            found = _read_page(page)
-        finally:
-            page.close()  # drops the page's parsed objects: memory stays flat over long files
+    for page in pdf.pages():  # each page's PDFium objects are closed before the next: memory stays flat
+        found = _read_page(page)
         lines.extend(found.lines)
         footer_lines.extend(found.footer_lines)
         for index, table in enumerate(found.tables):
@@ -515,7 +523,7 @@ def _read(pdf: Any, path: Path, settings: ReadSettings) -> RawLog:
                 runs.append(_start_run(table, len(found.tables)))
         open_run = runs[-1] if found.tables and found.last_table_at_bottom else None
 
-    metadata = pdf.metadata
+    metadata = pdf.metadata()
     producer = f"{metadata.get('Creator', '')} {metadata.get('Producer', '')}".lower()
     cell_texts = (line.text for run in runs for row in run.rows for cell in row for line in cell)
     hints = JoinHints(hyphenates=not any(name in producer for name in _SPREADSHEETS),
@@ -525,7 +533,7 @@ def _read(pdf: Any, path: Path, settings: ReadSettings) -> RawLog:
         "what was typed?), so it may read garbled; check those cells against the PDF"
         for run in runs if run.garbled
     ]
-    if _has_form_fields(pdf):
+    if pdf.has_form_fields():
         warnings.append("the PDF has form fields: sglogs reads what is printed on the pages, not values typed "
                         "into a PDF form, so ask for the log as a Word or Excel file if entries are missing")
     return RawLog(
@@ -553,8 +561,3 @@ def _properties(metadata: dict[str, Any]) -> dict[str, str]:
         if isinstance(value, str) and value.strip():
             found[key.lower()] = " ".join(value.split())
     return found
-
-
-def _has_form_fields(pdf: Any) -> bool:
-    form = resolve(pdf.doc.catalog.get("AcroForm"))
-    return isinstance(form, dict) and bool(resolve(form.get("Fields")))
