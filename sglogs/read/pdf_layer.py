@@ -16,9 +16,11 @@ intersections, cells, tables), fed with the edges of the paths PDFium reports, s
 
 **Geometry as pdfplumber has it.** A character's ``x0`` is its origin, ``x1`` the right of PDFium's loose box
 (the advance width), ``bottom`` the baseline and ``top`` the baseline less the font size (pdfminer's box, whose
-descent it sets to zero). A path's edges are the sides of each of its sub-paths that are horizontal or vertical
-(a rectangle gives four, a line one, a diagonal none); paths that neither fill nor stroke draw nothing. Pages
-with ``/Rotate`` are turned upright as pdfminer turns them.
+descent it sets to zero). A hyphen also has ``alone``: whether it was the only character of its text object,
+which is how LibreOffice prints the hyphens its hyphenation adds (pdfplumber cannot tell this). A path's edges
+are the sides of each of its sub-paths that are horizontal or vertical (a rectangle gives four, a line one, a
+diagonal none); paths that neither fill nor stroke draw nothing. Pages with ``/Rotate`` are turned upright as
+pdfminer turns them.
 
 **PDFium is not thread-safe**: one ``PdfLayer`` is open at a time in a process (a lock, held from open to
 close); the service reads files in worker processes, so this only orders threads within one.
@@ -51,6 +53,7 @@ _TABLES = TableSettings.resolve(None)  # pdfplumber's defaults: the "lines" stra
 #: PDFium's codes for a hyphen it takes for a line-end hyphenation (per character / in the page text); pdfminer
 #: reads the glyph, "-"
 _HYPHEN_MARKS = ("\x02", "\ufffe")
+_HYPHENS = ("-", "\u00ad")
 _FLAT = 1e-3  # points: a side this close to level (or upright) is horizontal (vertical)
 _BREAKS = frozenset(" \r\n\t")  # what PDFium may insert between the characters printed
 _MAX_FORM_DEPTH = 8  # form XObjects nested deeper than this are not looked into for ruling lines
@@ -237,6 +240,7 @@ def _chars(page: Any, upright: Callable[[float, float], Point], left: float, top
                 char_top = char_bottom - size
             if glyph in _HYPHEN_MARKS:
                 glyph = "-"
+            alone = glyph in _HYPHENS and _printed_alone(handle, index, count)
             if (x0, x1, char_top) == last:
                 # one glyph PDFium split into several characters (a ligature: "ﬀ" is "f", "f" in one box);
                 # PDFium has already dropped text drawn twice in one place (simulated bold)
@@ -245,10 +249,31 @@ def _chars(page: Any, upright: Callable[[float, float], Point], left: float, top
             last = (x0, x1, char_top)
             previous = {"text": glyph, "x0": x0, "x1": x1 if x1 > x0 else x0, "top": char_top,
                         "bottom": char_bottom, "size": size}
+            if glyph in _HYPHENS:
+                previous["alone"] = alone
             chars.append(previous)
         return chars
     finally:
         textpage.close()
+
+
+def _printed_alone(handle: Any, index: int, count: int) -> bool:
+    """Whether character ``index`` is the only one PDFium read from its text object (LibreOffice prints the hyphen
+    its hyphenation adds so; a hyphen that was typed comes in one object with the letters before it)."""
+    own = _text_object(handle, index)
+    if own is None:
+        return False
+    for step in (-1, 1):
+        neighbour = index + step
+        while 0 <= neighbour < count and pdfium_c.FPDFText_IsGenerated(handle, neighbour):
+            neighbour += step
+        if 0 <= neighbour < count and _text_object(handle, neighbour) == own:
+            return False
+    return True
+
+
+def _text_object(handle: Any, index: int) -> int | None:
+    return ctypes.cast(pdfium_c.FPDFText_GetTextObject(handle, index), ctypes.c_void_p).value
 
 
 def _page_text(handle: Any, count: int) -> str | None:
