@@ -11,20 +11,22 @@ ended from one the layout wrapped, so a PDF cell never holds ``"\\n"``. Between 
 
 1. one space when a space glyph is printed after the line's last character (Word, LibreOffice and Excel print the
    space they wrap at whenever it fits on the line);
-2. after a letter or digit and ``-``: nothing, and the hyphen goes too when it hyphenated a word: the next line
-   starts with a lowercase letter, the piece before the hyphen is two or more letters, the producer is not a
-   spreadsheet (Excel and Calc never hyphenate) and the file does not print the hyphenated compound elsewhere on
-   one line (``"prac-"`` + ``"tice"`` is ``"practice"``, ``"e-"`` + ``"learning"`` and ``"Face-to-"`` +
-   ``"face"`` keep their hyphen, and so does ``"multi-"`` + ``"agency"`` in a log that prints "Multi-agency
-   training" somewhere);
+2. after a letter or digit and ``-``: nothing, and the hyphen goes too when it hyphenated a word. In a PDF from
+   LibreOffice, which prints the hyphens its hyphenation adds as text objects of their own, that is exactly when
+   the hyphen was printed alone (``"prac-"`` + ``"tice"`` is ``"practice"``; a typed ``"information-"`` +
+   ``"sharing"`` keeps it). From other producers: when the next line starts with a lowercase letter, the piece
+   before the hyphen is two or more letters, the producer is not a spreadsheet (Excel and Calc never hyphenate)
+   and the file does not print the hyphenated compound elsewhere on one line (``"e-"`` + ``"learning"`` and
+   ``"Face-to-"`` + ``"face"`` keep their hyphen, and so does ``"multi-"`` + ``"agency"`` in a log that prints
+   "Multi-agency training" somewhere);
 3. nothing when the line is one word that filled the cell, too long for the column and broken mid-word: no space
    glyph although one would have fitted, yet no room for the next line's first character (``"14/03/202"`` +
    ``"6"`` in a narrow Date column), or no room for a space between two digits;
 4. one space otherwise.
 
-Known limit: a real hyphen broken at a line end before a lowercase letter, after a word of two or more letters,
-in a Word/Writer PDF, whose compound is printed nowhere else on one line, is taken for hyphenation
-(``"re-"`` + ``"enacts"`` reads ``"reenacts"``).
+Known limit: from producers other than LibreOffice, a real hyphen broken at a line end before a lowercase letter,
+after a word of two or more letters, whose compound is printed nowhere else on one line, is taken for
+hyphenation (``"re-"`` + ``"enacts"`` reads ``"reenacts"``).
 
 **Tables across pages.** A table is a *continuation* when it is the first table on its page with no text above it,
 the previous page's last table has no text below it (footers apart), and both have the same columns (count, and
@@ -44,14 +46,17 @@ page P"`` for a row stitched across pages up to page P. A merged table's ``conti
 left to stitch.
 
 **Text outside tables.** ``lines`` holds the page text outside tables, one printed line each, in reading order;
-``footer_lines`` the lines in the bottom ``FOOTER_BAND`` of each page below its lowest table (sglogs prints its
-identity line and "Page 1 of 5" there). ``properties`` holds the document's ``keywords``, ``title`` and
-``subject`` as found (LibreOffice's export rewrites the keywords' ``"; "`` separators as ``", "``).
+``footer_lines`` the page's footer: the lines from the first one in the bottom ``FOOTER_BAND`` of the page, below
+its lowest table, that stands apart from what is above it (``FOOTER_GAP``) or is a page number (sglogs prints its
+identity line and "Page 1 of 5" there); a list or paragraph that runs on into the band stays in ``lines``.
+``properties`` holds the document's ``keywords``, ``title`` and ``subject`` as found (LibreOffice's export
+rewrites the keywords' ``"; "`` separators as ``", "``).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -60,16 +65,18 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-import pdfplumber
-from pdfplumber.utils import cluster_objects, resolve
-
 from ..config import ReadSettings
 from ..errors import InputError
 from ..models import LogFileFormat
+from .pdf_layer import PageLayer, PdfLayer
 from .raw import RawLog, TableGrid
 
 #: Fraction of the page height, from the bottom, whose lines (below the lowest table) are footer lines.
 FOOTER_BAND = 0.12
+#: A line in the footer band starts the footer when the space above it is more than this many line heights
+#: (a page's footer sits apart from the body; a list running on into the band does not).
+FOOTER_GAP = 1.8
+_PAGE_NUMBER = re.compile(r"(?i)(^|\bpage\s+)\d+\s*((of|/)\s*\d+)?\s*$")  # "3", "Page 3 of 5", "3 / 5"
 #: Characters whose tops are this close (points) are on one printed line (pdfplumber's ``y_tolerance``).
 LINE_TOLERANCE = 3.0
 #: A gap wider than this (points) between two characters is a space (pdfplumber's ``x_tolerance``).
@@ -84,6 +91,7 @@ SPACE_EM = 0.3
 
 _METADATA_KEYS = ("Keywords", "Title", "Subject")
 _SPREADSHEETS = ("calc", "excel")  # producers (PDF Creator/Producer) that never hyphenate
+_HYPHENS_APART = ("libreoffice",)  # producers that print the hyphens their hyphenation adds as text of their own
 # PDF text can hold typographic ligatures as single characters; the words people typed do not.
 _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 _HYPHENS = ("-", "\u00ad")  # a soft hyphen is drawn as "-"; a producer may still map it to U+00AD
@@ -97,7 +105,8 @@ class CellLine:
     ``wrapped_at_space``: a space glyph follows the line's last character. ``room``: points left between the
     line's end and the cell's right text edge (``inf``: not known). ``first_char_width``: width of the line's
     first character, to tell whether it would have fitted on the line above. ``space_width``: the width a space
-    takes in the line's font.
+    takes in the line's font. ``hyphen_apart``: the line ends in a hyphen printed as text of its own (``True``),
+    or with the letters before it (``False``); ``None`` when it does not end in a hyphen or it is not known.
 
     Example:
         >>> CellLine("Face-to-face", wrapped_at_space=True).text
@@ -109,6 +118,7 @@ class CellLine:
     room: float = math.inf
     first_char_width: float = 0.0
     space_width: float = 0.0
+    hyphen_apart: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -117,7 +127,8 @@ class JoinHints:
 
     ``hyphenates`` is false for producers that never hyphenate (spreadsheets), so a hyphen at a line end is a
     real one; ``compounds`` holds the hyphenated words (lower case) the file prints within a line, whose hyphen
-    is kept when one of them is broken at a line end.
+    is kept when one of them is broken at a line end. ``hyphens_apart``: the producer prints the hyphens its
+    hyphenation adds as text of their own (LibreOffice), so a line-end hyphen printed with its word was typed.
 
     Example:
         >>> JoinHints(hyphenates=False).compounds
@@ -126,6 +137,7 @@ class JoinHints:
 
     hyphenates: bool = True
     compounds: frozenset[str] = frozenset()
+    hyphens_apart: bool = False
 
 
 def join_lines(lines: Sequence[CellLine], hints: JoinHints | None = None) -> str:
@@ -159,9 +171,13 @@ def _separator(before: CellLine, after: CellLine, after_text: str, hints: JoinHi
     if before.wrapped_at_space:
         return " "
     if text.endswith(_HYPHENS) and len(text) > 1 and text[-2].isalnum():
+        if not hints.hyphenates:
+            return ""
+        if hints.hyphens_apart and before.hyphen_apart is not None:
+            return None if before.hyphen_apart else ""
         fragment = text[:-1].rsplit(" ", 1)[-1]
         next_word = after_text.split(" ", 1)[0].rstrip(_PUNCTUATION)
-        hyphenated = (hints.hyphenates and after_text[:1].islower() and len(fragment) > 1 and fragment.isalpha()
+        hyphenated = (after_text[:1].islower() and len(fragment) > 1 and fragment.isalpha()
                       and f"{fragment}-{next_word}".lower() not in hints.compounds)
         return None if hyphenated else ""
     if " " not in text:
@@ -205,19 +221,15 @@ def read_pdf(path: Path, settings: ReadSettings | None = None) -> RawLog:
     """
     settings = settings or ReadSettings()
     try:
-        pdf = pdfplumber.open(path)
+        with PdfLayer(path) as pdf:
+            return _read(pdf, path, settings)
+    except InputError:
+        raise
     except OSError as exc:
         raise InputError(f"{path.name} cannot be opened ({exc.strerror or exc}); check the file is there and "
                          "readable.") from exc
-    except Exception as exc:  # pdfminer raises many types (PSSyntaxError, KeyError, TypeError...) for bad input
+    except Exception as exc:  # PdfLayerError, or a failure inside the parsing: the file's, said in one sentence
         raise _unreadable(path, exc) from exc
-    with pdf:
-        try:
-            return _read(pdf, path, settings)
-        except InputError:
-            raise
-        except Exception as exc:  # a failure inside pdfminer/pdfplumber is the file's: say so in one sentence
-            raise _unreadable(path, exc) from exc
 
 
 def _unreadable(path: Path, exc: Exception) -> InputError:
@@ -264,11 +276,12 @@ class _Line:
     first_width: float
     size: float
     overlaps: bool
+    hyphen_apart: bool | None = None  # CellLine.hyphen_apart
 
 
-def _read_page(page: Any) -> _Page:
+def _read_page(page: PageLayer) -> _Page:
     chars = page.chars
-    tables = page.find_tables()  # the default "lines" strategy
+    tables = page.tables  # pdfplumber's default "lines" strategy
     grids: list[tuple[Sequence[float], list[float], list[Any]]] = []  # per table: bbox, row tops, rows
     for table in tables:
         rows = table.rows  # pdfplumber recomputes rows on each access
@@ -299,13 +312,7 @@ def _read_page(page: Any) -> _Page:
 
     footer_from = page.bbox[3] - FOOTER_BAND * page.height
     lowest = max((table.bbox[3] for table in tables), default=page.bbox[1])
-    body: list[_Line] = []
-    footer: list[str] = []
-    for line in _lines(outside):
-        if line.top >= footer_from and line.top >= lowest:
-            footer.append(line.text)
-        else:
-            body.append(line)
+    body, footer = _split_footer(_lines(outside), footer_from, lowest)
     previous_bottom = page.bbox[1]
     for page_table, table in zip(page_tables, tables, strict=True):
         above = [line for line in body if previous_bottom <= line.top and line.bottom <= table.bbox[1] + 1]
@@ -319,6 +326,22 @@ def _read_page(page: Any) -> _Page:
         first_table_at_top=bool(tables) and not any(line.bottom <= tables[0].bbox[1] + 1 for line in body),
         last_table_at_bottom=bool(tables) and not any(line.top >= tables[-1].bbox[3] - 1 for line in body),
     )
+
+
+def _split_footer(lines: list[_Line], footer_from: float, lowest: float) -> tuple[list[_Line], list[str]]:
+    """The page's lines outside tables (top to bottom) as body lines and footer texts (module docstring)."""
+    body: list[_Line] = []
+    footer: list[str] = []
+    above = lowest  # the bottom of what is printed above the line: the lowest table, then each line
+    for line in lines:
+        in_band = line.top >= footer_from and line.top >= lowest
+        apart = line.top - above > FOOTER_GAP * (line.bottom - line.top)
+        if footer or (in_band and (apart or _PAGE_NUMBER.search(line.text))):
+            footer.append(line.text)
+        else:
+            body.append(line)
+        above = max(above, line.bottom)
+    return body, footer
 
 
 def _cell_of(
@@ -345,8 +368,9 @@ def _lines(chars: list[dict]) -> list[_Line]:
     if not chars:
         return []
     lines: list[_Line] = []
-    for cluster in cluster_objects(chars, itemgetter("top"), LINE_TOLERANCE):
-        cluster.sort(key=itemgetter("x0"))
+    for cluster in _by_line(chars):
+        top, bottom = cluster[0]["top"], max(map(_BOTTOM, cluster))
+        cluster.sort(key=_X0)
         parts: list[str] = []
         previous: dict | None = None
         first: dict | None = None
@@ -372,19 +396,37 @@ def _lines(chars: list[dict]) -> list[_Line]:
             continue
         lines.append(_Line(
             text=" ".join("".join(parts).split()),
-            top=min(c["top"] for c in cluster),
-            bottom=max(c["bottom"] for c in cluster),
+            top=top,
+            bottom=bottom,
             x0=first["x0"],
             x1=previous["x1"],
             spaced=pending_space,
             first_width=first["x1"] - first["x0"],
             size=previous.get("size") or (previous["bottom"] - previous["top"]),
             overlaps=overlaps,
+            hyphen_apart=previous.get("alone"),
         ))
     for above, below in pairwise(lines):
         if below.top < above.bottom - 0.5 * (above.bottom - above.top) and below.x0 < above.x1:
             above.overlaps = below.overlaps = True
     return lines
+
+
+_TOP, _BOTTOM, _X0 = itemgetter("top"), itemgetter("bottom"), itemgetter("x0")
+
+
+def _by_line(chars: list[dict]) -> list[list[dict]]:
+    """Characters in groups, top to bottom, whose tops are chained within ``LINE_TOLERANCE`` (as pdfplumber's
+    ``cluster_objects`` groups them), each group in order of its tops."""
+    groups: list[list[dict]] = []
+    last = -math.inf
+    for char in sorted(chars, key=_TOP):
+        if char["top"] > last + LINE_TOLERANCE:
+            groups.append([char])
+        else:
+            groups[-1].append(char)
+        last = char["top"]
+    return groups
 
 
 def _cell_lines(lines: list[_Line], bbox: Sequence[float] | None) -> list[CellLine]:
@@ -393,8 +435,8 @@ def _cell_lines(lines: list[_Line], bbox: Sequence[float] | None) -> list[CellLi
     # The right padding is taken to equal the left one seen in the cell, capped so centred text is not "full".
     padding = min(max(min(line.x0 for line in lines) - bbox[0], 0.0), MAX_CELL_PADDING)
     right = bbox[2] - padding
-    return [CellLine(line.text, line.spaced, right - line.x1, line.first_width, SPACE_EM * line.size)
-            for line in lines]
+    return [CellLine(line.text, line.spaced, right - line.x1, line.first_width, SPACE_EM * line.size,
+                     line.hyphen_apart) for line in lines]
 
 
 def _columns(cells: list[Sequence[float]]) -> tuple[float, ...]:
@@ -491,20 +533,16 @@ def _grid(run: _Run, hints: JoinHints) -> TableGrid:
 # ---------------------------------------------------------------------------------------------- the file
 
 
-def _read(pdf: Any, path: Path, settings: ReadSettings) -> RawLog:
-    pages = pdf.pages
-    if len(pages) > settings.max_pdf_pages:
-        raise InputError(f"{path.name} has {len(pages)} pages, more than the {settings.max_pdf_pages} a log may "
+def _read(pdf: PdfLayer, path: Path, settings: ReadSettings) -> RawLog:
+    if pdf.page_count > settings.max_pdf_pages:
+        raise InputError(f"{path.name} has {pdf.page_count} pages, more than the {settings.max_pdf_pages} a log may "
                          "have (read.max_pdf_pages); check it is the right file, or raise the limit in sglogs.toml.")
     runs: list[_Run] = []
     open_run: _Run | None = None  # the previous page's last table, when nothing but footers follows it
     lines: list[str] = []
     footer_lines: list[str] = []
-    for page in pages:
-        try:
-            found = _read_page(page)
-        finally:
-            page.close()  # drops the page's parsed objects: memory stays flat over long files
+    for page in pdf.pages():  # each page's PDFium objects are closed before the next: memory stays flat
+        found = _read_page(page)
         lines.extend(found.lines)
         footer_lines.extend(found.footer_lines)
         for index, table in enumerate(found.tables):
@@ -515,17 +553,18 @@ def _read(pdf: Any, path: Path, settings: ReadSettings) -> RawLog:
                 runs.append(_start_run(table, len(found.tables)))
         open_run = runs[-1] if found.tables and found.last_table_at_bottom else None
 
-    metadata = pdf.metadata
+    metadata = pdf.metadata()
     producer = f"{metadata.get('Creator', '')} {metadata.get('Producer', '')}".lower()
     cell_texts = (line.text for run in runs for row in run.rows for cell in row for line in cell)
     hints = JoinHints(hyphenates=not any(name in producer for name in _SPREADSHEETS),
-                      compounds=compounds_in([*cell_texts, *lines]))
+                      compounds=compounds_in([*cell_texts, *lines]),
+                      hyphens_apart=any(name in producer for name in _HYPHENS_APART))
     warnings = [
         f"{run.where()}: text in {_pages_and_rows(run.garbled)} is printed over other text (a row too short for "
         "what was typed?), so it may read garbled; check those cells against the PDF"
         for run in runs if run.garbled
     ]
-    if _has_form_fields(pdf):
+    if pdf.has_form_fields():
         warnings.append("the PDF has form fields: sglogs reads what is printed on the pages, not values typed "
                         "into a PDF form, so ask for the log as a Word or Excel file if entries are missing")
     return RawLog(
@@ -553,8 +592,3 @@ def _properties(metadata: dict[str, Any]) -> dict[str, str]:
         if isinstance(value, str) and value.strip():
             found[key.lower()] = " ".join(value.split())
     return found
-
-
-def _has_form_fields(pdf: Any) -> bool:
-    form = resolve(pdf.doc.catalog.get("AcroForm"))
-    return isinstance(form, dict) and bool(resolve(form.get("Fields")))
