@@ -214,3 +214,28 @@ def test_a_file_whose_writer_stalls_with_it_open_is_not_taken_until_it_is_closed
                 writer.kill()
         wait_until(lambda: getattr(_entries(tmp_path).get(source.name), "closed_at", None), 60, "its outcome")
     assert _entries(tmp_path)[source.name].state is FileState.DONE  # type: ignore[attr-defined]
+
+
+_WAIT_UNDER_A_SLOW_HANDLER = """
+import signal, sys, threading, time
+from pathlib import Path
+from sglogs.config import load_settings
+from sglogs.service import ServiceSettings, WatchOptions, WatchService
+tmp = Path(sys.argv[1])
+service = WatchService(WatchOptions(inbox=tmp / "in", outbox=tmp / "out"), load_settings(),
+                       ServiceSettings(journal=tmp / "j.sqlite3"), stop=threading.Event())
+service._next_beat = service._next_rescan = time.monotonic() + 60
+signal.signal(signal.SIGALRM, lambda *_: time.sleep(0.6))  # a handler that outlasts the loop's 0.25 s wait
+signal.setitimer(signal.ITIMER_REAL, 0.1)
+started = time.monotonic()
+service._wait(time.monotonic(), True)
+print(f"{time.monotonic() - started:.2f}")
+"""
+
+
+def test_the_loops_wait_ends_even_when_a_signal_handler_outlasts_it(tmp_path: Path) -> None:
+    # CPython 3.11's SimpleQueue.get(timeout) blocks for ever here; the loop must come back to see the stop request
+    run = subprocess.run([sys.executable, "-c", _WAIT_UNDER_A_SLOW_HANDLER, str(tmp_path)], capture_output=True,
+                         text=True, timeout=30, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0, run.stderr
+    assert float(run.stdout) < 2.0
