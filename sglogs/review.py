@@ -21,11 +21,12 @@ from .config import Settings
 from .core.dates import add_months
 from .core.names import review_names
 from .core.processes import LimitedPool, TimeLimitExceeded, call_with_time_limit
-from .errors import InputError
+from .errors import InputError, ReadTimeLimitError
 from .files import atomic_write_bytes, make_folders
 from .frameworks import installed_frameworks, required_competencies
 from .models import ActionItem, Competency, Finding, Framework, ParsedLog, RequiredCompetency
-from .read.limited import ReadTimeLimitError, time_limit_message
+from .read import read_log
+from .read.limited import time_limit_message
 from .reports.documents import ReviewTemplates, review_context
 
 #: File names sglogs never treats as logs in a folder (Office lock files, sync and system files).
@@ -176,12 +177,15 @@ def review_log(
     frameworks: dict[str, Framework] | None = None,
     today: dt.date | None = None,
     last_formal_training: dt.date | None = None,
+    log: ParsedLog | None = None,
 ) -> ReviewResult:
     """Read, check and write the review documents of one completed log, in a child process ended after
     ``read.time_limit_seconds`` (a valid file can be made to take a reader or the review minutes); inside the
     service's workers, which have their own limit, directly.
 
-    Raises ``InputError`` (exit 3) when the file cannot be read as a log, or not within the time limit.
+    ``log`` is the file already read (the service reads each file once, to tell a log from a roster); without it
+    the file is read here. Raises ``InputError`` (exit 3) when the file cannot be read as a log, or not within
+    the time limit.
 
     Example:
         >>> review_log(Path("examples/completed/NS001_Hartley_completed.docx"), load_settings(),
@@ -189,7 +193,7 @@ def review_log(
         True
     """
     frameworks = frameworks if frameworks is not None else installed_frameworks(settings.frameworks_dir)
-    job = (path, settings, out_dir, frameworks, today or dt.date.today(), last_formal_training)
+    job = (path, settings, out_dir, frameworks, today or dt.date.today(), last_formal_training, log)
     seconds = settings.read.time_limit_seconds
     try:
         return call_with_time_limit(_review_job, job, seconds)
@@ -197,11 +201,10 @@ def review_log(
         raise ReadTimeLimitError(time_limit_message(Path(path).name, seconds, "review")) from None
 
 
-def _review_job(job: tuple[Path, Settings, Path, dict[str, Framework], dt.date, dt.date | None]) -> ReviewResult:
-    from .read import read_log
-
-    path, settings, out_dir, frameworks, today, last_formal_training = job
-    log = read_log(path, settings, frameworks)
+def _review_job(job: tuple[Path, Settings, Path, dict[str, Framework], dt.date, dt.date | None, ParsedLog | None],
+                ) -> ReviewResult:
+    path, settings, out_dir, frameworks, today, last_formal_training, log = job
+    log = log if log is not None else read_log(path, settings, frameworks)
     findings = check_log(log, settings.checks, frameworks=frameworks, today=today,
                          last_formal_training=last_formal_training)
     return write_review(log, findings, settings, out_dir=out_dir, templates=_templates(settings),
@@ -240,8 +243,6 @@ def _init_worker(settings: Settings) -> None:
 
 
 def _read_one(path: Path) -> ParsedLog | str:
-    from .read import read_log
-
     settings = _worker_state["settings"]
     try:
         return read_log(path, settings, _worker_state["frameworks"])  # type: ignore[arg-type]

@@ -12,19 +12,12 @@ from pathlib import Path
 
 from ..config import Settings, load_settings
 from ..core.processes import TimeLimitExceeded, call_with_time_limit
-from ..errors import InputError
+from ..errors import ReadTimeLimitError
 from ..frameworks import installed_frameworks
 from ..models import Framework, ParsedLog
 from .safezip import printable_name
 
-
-class ReadTimeLimitError(InputError):
-    """Reading a file took longer than ``read.time_limit_seconds``; the process reading it was ended.
-
-    Example:
-        >>> ReadTimeLimitError("x.xlsx took too long").exit_code
-        <ExitCode.UNREADABLE_INPUT: 3>
-    """
+__all__ = ["ReadTimeLimitError", "read_log_in_time", "time_limit_message"]
 
 
 def time_limit_message(name: str, seconds: float, doing: str = "read") -> str:
