@@ -17,6 +17,12 @@ Targets (the issue): p95 under 2 s beyond the settle time; throughput limited by
 
     .venv/bin/python bench/bench_watch.py --instances 1,2,3 [--store sqlite|postgres] [--drops 1000]
 
+    .venv/bin/python bench/bench_watch.py --slow [--limit 20] [--drops 20]
+
+Head-of-line blocking instead: a slow hostile file (``tests/slow_files.py``: a PDF of ruled grids that keeps the
+reader busy for minutes) dropped first, then 20 good logs one every 0.5 s; good-file latency with one worker (the
+old default) and with the default now, in the same run.
+
 Scale-out instead: for each count, that many ``sglogs watch`` processes on one inbox and one journal (a SQLite
 file, or a database of a throw-away PostgreSQL cluster made as the tests make it, ``tests/pg.py``), all files
 dropped at once; files per minute from the first file settling to the last outcome, and the ratio to one instance.
@@ -101,7 +107,7 @@ class Service:
     """``sglogs watch`` as a process with its own journal, stopped with SIGTERM."""
 
     def __init__(self, root: Path, settle: float, polling: bool, workers: int, *, store_url: str | None = None,
-                 name: str = "service") -> None:
+                 name: str = "service", extra: dict[str, str] | None = None) -> None:
         from sglogs.store import sqlite_url
 
         self.root = root
@@ -114,6 +120,7 @@ class Service:
                    SGLOGS_SERVICE__SETTLE_SECONDS=str(settle), SGLOGS_SERVICE__WORKERS=str(workers))
         if store_url:
             env["SGLOGS_SERVICE__STORE_URL"] = store_url
+        env.update({f"SGLOGS_SERVICE__{key.upper()}": value for key, value in (extra or {}).items()})
         args = ["watch", "--inbox", str(self.inbox), "--outbox", str(self.outbox)] + (["--polling"] * polling)
         log_path = root / f"{name}.log"
         self.log = open(log_path, "wb")  # noqa: SIM115 - open for the process's lifetime
@@ -193,6 +200,38 @@ def scale_out(files: list[Path], work: Path, counts: list[int], store: str, sett
             stop_cluster(cluster)
 
 
+def behind_a_slow_file(files: list[Path], work: Path, settle: float, limit: float) -> None:
+    """Good-file latency with a slow hostile file at the head of the queue: one worker (the old default) against
+    the default now (one per core, at most four), measured in the same run."""
+    sys.path.insert(0, str(ROOT))
+    from sglogs.service import default_workers
+    from tests.slow_files import ruled_pdf
+
+    slow = ruled_pdf(work / "slow.pdf", pages=80)
+    good = files[:20]
+    worst: dict[int, float] = {}
+    for workers in sorted({1, default_workers()}):
+        service = Service(work / f"slow-{workers}", settle, False, workers, name=f"slow-{workers}",
+                          extra={"file_timeout_seconds": str(limit), "max_attempts": "2", "retry_seconds": "5"})
+        shutil.copyfile(slow, service.inbox / "0000-slow.pdf")
+        time.sleep(settle + 1)  # the slow file is taken first
+        settled = {}
+        for index, path in enumerate(good, start=1):
+            name = f"{index:04d}-{path.name}"
+            settled[name] = drop(path, service.inbox / name) + settle
+            time.sleep(0.5)
+        done = service.wait_for(len(good) + 1, timeout=300 + 3 * limit)
+        service.stop()
+        latency = [done[name] - at for name, at in settled.items()]
+        worst[workers] = max(latency)
+        print(f"{workers} worker(s), a slow file (time limit {limit:g} s) ahead of {len(good)} good files: good-file "
+              f"latency beyond the settle time p50 {statistics.median(latency):.2f} s, max {max(latency):.2f} s",
+              flush=True)
+    if len(worst) > 1:
+        print(f"worst good-file latency: {worst[max(worst)]:.2f} s with {max(worst)} workers against "
+              f"{worst[1]:.2f} s with one ({worst[1] / worst[max(worst)]:.1f}x better)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--drops", type=int, default=500)
@@ -202,6 +241,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="service.workers (processes reviewing files)")
     parser.add_argument("--instances", help="scale-out: comma-separated numbers of services, e.g. 1,2,3")
     parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite", help="journal for --instances")
+    parser.add_argument("--slow", action="store_true", help="good-file latency behind a slow hostile file")
+    parser.add_argument("--limit", type=float, default=20.0, help="service.file_timeout_seconds for --slow")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sglogs-bench-watch-") as tmp:
         work = Path(tmp)
@@ -210,6 +251,9 @@ def main() -> None:
         per_file = review_alone(files, work)
         print(f"review alone (process_file in one warm process): {per_file * 1000:.0f} ms a file, "
               f"{60 / per_file:.0f} files/min")
+        if options.slow:
+            behind_a_slow_file(files, work, options.settle, options.limit)
+            return
         if options.instances:
             counts = [int(n) for n in options.instances.split(",")]
             scale_out(files, work, counts, options.store, options.settle, options.workers)

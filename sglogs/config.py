@@ -72,6 +72,9 @@ class ReadSettings(BaseModel):
     max_compression_ratio: int = Field(default=200, ge=10)
     max_xml_part_mb: int = Field(default=25, ge=1)
     max_pdf_pages: int = Field(default=200, ge=1)
+    # a valid file can still take the XML parser minutes (FIELD-NOTES): the CLI reads each file in a child
+    # process ended after this long (issue 17); the service's workers have service.file_timeout_seconds
+    time_limit_seconds: float = Field(default=120, gt=0, le=86400)
     # layouts helper (issue 14): an organisation's own header spellings, field -> headers, e.g.
     # [read.headers] reflection = ["What difference has this made?"]
     headers: dict[str, tuple[str, ...]] = Field(default_factory=dict)

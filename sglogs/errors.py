@@ -262,3 +262,13 @@ class NotALogError(InputError):
         >>> NotALogError("minutes.docx is not a competency log.").exit_code
         <ExitCode.UNREADABLE_INPUT: 3>
     """
+
+
+class ReadTimeLimitError(InputError):
+    """Reading or reviewing one file took longer than ``read.time_limit_seconds``; the process doing it was ended
+    (a valid file can be made to keep a reader busy for minutes): exit code 3.
+
+    Example:
+        >>> ReadTimeLimitError("slow.pdf took more than 120 s to read.").exit_code
+        <ExitCode.UNREADABLE_INPUT: 3>
+    """

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,11 +20,13 @@ from .checks import check_log, copied_reflections, ready_for_signoff
 from .config import Settings
 from .core.dates import add_months
 from .core.names import review_names
-from .errors import InputError, UsageError
+from .core.processes import LimitedPool, TimeLimitExceeded, call_with_time_limit
+from .errors import InputError, ReadTimeLimitError, UsageError
 from .files import atomic_write_bytes, make_folders
 from .frameworks import installed_frameworks, required_competencies
 from .models import ActionItem, Competency, Finding, Framework, OriginalFile, ParsedLog, RequiredCompetency
 from .read import read_log
+from .read.limited import time_limit_message
 from .record_index import add_review, index_folder
 from .reports.documents import ReviewTemplates, review_context
 
@@ -212,12 +212,14 @@ def review_log(
     outbox: Path | None = None,
     original: OriginalFile | None = None,
 ) -> ReviewResult:
-    """Read, check and write the review documents of one completed log.
+    """Read, check and write the review documents of one completed log, in a child process ended after
+    ``read.time_limit_seconds`` (a valid file can be made to take a reader or the review minutes); inside the
+    service's workers, which have their own limit, directly.
 
     ``log`` is the file already read (the service reads each file once, to tell a log from a roster); without it
     the file is read here. ``outbox`` and ``original`` as for ``write_review``; with ``original`` (the service
     reviewing its private copy of a file) the evidence names the original, never the copy's path. Raises
-    ``InputError`` (exit 3) when the file cannot be read as a log.
+    ``InputError`` (exit 3) when the file cannot be read as a log, or not within the time limit.
 
     Example:
         >>> review_log(Path("examples/completed/NS001_Hartley_completed.docx"), load_settings(),
@@ -225,14 +227,39 @@ def review_log(
         True
     """
     frameworks = frameworks if frameworks is not None else installed_frameworks(settings.frameworks_dir)
-    today = today or dt.date.today()
-    log = log if log is not None else read_log(path, settings, frameworks)
+    job = _ReviewJob(Path(path), settings, out_dir, frameworks, today or dt.date.today(), last_formal_training, log,
+                     outbox, original)
+    seconds = settings.read.time_limit_seconds
+    try:
+        return call_with_time_limit(_review_job, job, seconds)
+    except TimeLimitExceeded:
+        raise ReadTimeLimitError(time_limit_message(Path(path).name, seconds, "review")) from None
+
+
+@dataclass(frozen=True)
+class _ReviewJob:
+    """What ``review_log`` hands its time-limited child: the arguments it was given."""
+
+    path: Path
+    settings: Settings
+    out_dir: Path
+    frameworks: dict[str, Framework]
+    today: dt.date
+    last_formal_training: dt.date | None
+    log: ParsedLog | None
+    outbox: Path | None
+    original: OriginalFile | None
+
+
+def _review_job(job: _ReviewJob) -> ReviewResult:
+    settings, frameworks, today, original = job.settings, job.frameworks, job.today, job.original
+    log = job.log if job.log is not None else read_log(job.path, settings, frameworks)
     if original is not None:  # a work copy's path means nothing once it is gone: the log is its original
         log = log.model_copy(update={"source": log.source.model_copy(update={"path": original.name})})
     findings = check_log(log, settings.checks, frameworks=frameworks, today=today,
-                         last_formal_training=last_formal_training)
-    return write_review(log, findings, settings, out_dir=out_dir, templates=_templates(settings),
-                        frameworks=frameworks, today=today, outbox=outbox, original=original)
+                         last_formal_training=job.last_formal_training)
+    return write_review(log, findings, settings, out_dir=job.out_dir, templates=_templates(settings),
+                        frameworks=frameworks, today=today, outbox=job.outbox, original=original)
 
 
 # ------------------------------------------------------------------------------------------------- folders
@@ -283,10 +310,13 @@ def _review_one(task: tuple[ParsedLog, dict[int, str], Path, dt.date, tuple[str,
                         frameworks=frameworks, today=today, names=names, outbox=outbox)
 
 
-def _mapped(pool: ProcessPoolExecutor | None, function: Callable, items: Sequence) -> Iterator:
-    if pool is None:
-        return map(function, items)
-    return pool.map(function, items, chunksize=max(1, len(items) // 64))
+def _failure(path: Path, error: BaseException, seconds: float) -> str:
+    """The sentence for a file whose child process failed: too slow, or an error that is not the file's fault."""
+    if isinstance(error, TimeLimitExceeded):
+        return time_limit_message(path.name, seconds, "read and review")
+    if isinstance(error, InputError):
+        return error.message
+    raise error
 
 
 def review_folder(
@@ -312,31 +342,35 @@ def review_folder(
     files = log_files(folder)
     report = BatchReport()
     progress = on_progress or (lambda stage, n: None)
-    workers = settings.review.workers or os.cpu_count() or 1
-    pool = None
-    if workers > 1 and len(files) >= 8:  # starting processes costs about a second: only worth it for a batch
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(settings,))
-    else:
-        _init_worker(settings)
-    try:
-        logs: list[ParsedLog] = []
-        for path, result in zip(files, _mapped(pool, _read_one, files), strict=True):
-            if isinstance(result, str):
-                report.failures.append((path, result))
+    workers = min(settings.review.workers or os.cpu_count() or 1, max(1, len(files)))
+    seconds = settings.read.time_limit_seconds
+    # Each file is read and reviewed in a child process ended after read.time_limit_seconds (a valid file can
+    # keep a parser busy for minutes); children die with this process.
+    with LimitedPool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+        read: dict[int, ParsedLog] = {}
+        for index, ok, value in pool.map(_read_one, files, seconds):
+            if ok and isinstance(value, str):
+                report.failures.append((files[index], value))
+            elif ok:
+                read[index] = value
             else:
-                logs.append(result)
+                report.failures.append((files[index], _failure(files[index], value, seconds)))
             progress("read", 1)
+        logs = [read[index] for index in sorted(read)]
+        report.failures.sort(key=lambda failure: files.index(failure[0]))
         copied = copied_reflections(logs)
         names = review_names([(log.staff.id, log.log_id, log.source.path) for log in logs])  # security 15.3
         tasks = [(log, rows, out_dir, today, name, outbox)
                  for log, rows, name in zip(logs, copied, names, strict=True)]
-        for result in _mapped(pool, _review_one, tasks):
-            report.results.append(result)
+        reviewed: dict[int, ReviewResult] = {}
+        for index, ok, value in pool.map(_review_one, tasks, seconds):
+            if ok:
+                reviewed[index] = value
+            else:
+                source = Path(tasks[index][0].source.path)
+                report.failures.append((source, _failure(source, value, seconds)))
             progress("review", 1)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        report.results = [reviewed[index] for index in sorted(reviewed)]
     if report.results or report.failures:
         from .reports.batch import write_batch_summary
 

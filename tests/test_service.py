@@ -263,6 +263,7 @@ def test_process_file_writes_outputs_whole_and_private(tmp_path: Path, settings:
 def test_a_dropped_log_is_read_once(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     # the real reader, counted: classifying the file reads it, and the review works from that reading
     import sglogs.read as read_package
+    from sglogs.core import processes
 
     reads: list[Path] = []
     real = read_package.read_log
@@ -273,6 +274,7 @@ def test_a_dropped_log_is_read_once(tmp_path: Path, settings: Settings, monkeypa
 
     monkeypatch.setattr(read_package, "read_log", counted)
     monkeypatch.setattr("sglogs.review.read_log", counted)
+    monkeypatch.setitem(processes._state, "limited", True)  # as in a service worker: no child process to count in
     outcome = process_file(LOG_DOCX, settings, OutboxLayout(tmp_path / "outbox"))
     assert outcome.accepted and outcome.kind is FileKind.LOG
     assert reads == [LOG_DOCX]

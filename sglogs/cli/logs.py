@@ -93,14 +93,14 @@ def read(
 
     Example: sglogs read inbox/NS001_Hartley.docx --json
     """
-    from ..read import read_log  # the readers load lxml and pdfplumber: only when a log is read
+    from ..read.limited import read_log_in_time  # the readers load lxml and pdfplumber: only when a log is read
 
     if explain:
         from ..read.explain import explain_log
 
         for line in explain_log(path):
             out.print(line, markup=False, highlight=False)
-    log = read_log(path)
+    log = read_log_in_time(path)  # in a child process, ended after read.time_limit_seconds
     if as_json:
         sys.stdout.write(log.model_dump_json(indent=2) + "\n")
         return
@@ -154,11 +154,11 @@ def check(
     Example: sglogs check inbox/NS001_Hartley.docx
     """
     from ..checks import check_log, ready_for_signoff
-    from ..read import read_log
+    from ..read.limited import read_log_in_time
 
     settings = load_settings()
     frameworks = installed_frameworks(settings.frameworks_dir)
-    log = read_log(path, settings, frameworks)
+    log = read_log_in_time(path, settings, frameworks)
     findings = check_log(log, settings.checks, frameworks=frameworks)
     ready = ready_for_signoff(findings)
     if as_json:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from ..config import Settings
 from ..core.dates import period_end
 from ..core.names import fit_name, fold, setting_folder, unique_part
+from ..core.processes import die_with_parent
 from ..errors import RosterError
 from ..files import make_folders
 from ..frameworks import installed_frameworks, required_competencies
@@ -216,8 +217,9 @@ BATCH_SIZE = 100
 _worker: LogWriter | None = None
 
 
-def _start_worker(settings: Settings, formats: tuple[LogFormat, ...], today: dt.date) -> None:
+def _start_worker(settings: Settings, formats: tuple[LogFormat, ...], today: dt.date, parent_pid: int) -> None:
     global _worker
+    die_with_parent(parent_pid)  # kill -9 of `sglogs generate` leaves no pool worker behind (issue 17)
     _worker = LogWriter(settings, formats, today)
 
 
@@ -318,7 +320,7 @@ def _write_in_workers(
 ) -> None:
     """Send batches to worker processes, at most two per worker in flight so memory stays flat."""
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_start_worker, initargs=(settings, formats, today)) as pool:
+                             initializer=_start_worker, initargs=(settings, formats, today, os.getpid())) as pool:
         pending: set[Future[list[str]]] = set()
         sizes: dict[Future[list[str]], int] = {}
         try:

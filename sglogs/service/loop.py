@@ -62,6 +62,7 @@ from .archive import (
     _COPY_CHUNK,
     ArchiveMixin,
 )
+from .handles import open_for_writing
 from .inbox import (
     InboxMixin,
 )
@@ -113,6 +114,15 @@ class _Changed(Exception):
     """The file changed while it was being copied: it is not whole yet."""
 
 
+#: Failures after which a file is a suspect: it may hold a worker for its whole time limit again.
+_SUSPECT_ERRORS = frozenset({"TimeoutError", "WorkerCrashed", "WorkerStopped"})
+
+
+def _suspect(work: _InFlight) -> bool:
+    """Whether a file ran out of time or crashed a worker before (see ``WatchService._feed``)."""
+    return work.entry.attempts > 0 and work.entry.error_kind in _SUSPECT_ERRORS
+
+
 def run_watch(options: WatchOptions, settings: Settings, *, stop: threading.Event | None = None,
               service: ServiceSettings | None = None) -> WatchReport:
     """Run the watched-folder service until ``stop`` is set (or, with ``options.once``, until the inbox is done).
@@ -152,7 +162,10 @@ class WatchService(InboxMixin, WatcherMixin, ArchiveMixin, RecoveryMixin):
         self.process = process
         self.report = WatchReport()
         self.tracker = StabilityTracker(service.settle_seconds)
-        self.events: queue.SimpleQueue[tuple[str, str, str, bool]] = queue.SimpleQueue()
+        # queue.Queue, not SimpleQueue: on CPython 3.11 SimpleQueue.get(timeout) waits for ever when a signal
+        # handler runs longer than the time left (the timeout goes negative, which means "block"), so SIGTERM was
+        # ignored for minutes; Queue's lock wait re-checks the time after a signal
+        self.events: queue.Queue[tuple[str, str, str, bool]] = queue.Queue()
         self.later: dict[Path, float] = {}
         self.event_paths: set[Path] = set()
         self.instance_id = uuid.uuid4().hex
@@ -258,7 +271,7 @@ class WatchService(InboxMixin, WatcherMixin, ArchiveMixin, RecoveryMixin):
             # Prepare the next file (copy, record, claim) while the workers are busy, so that a worker that
             # finishes gets it at once; the longest settled file first, one per turn, so events, heartbeats and
             # supervision run between files.
-            ready = self.tracker.pop_ready(now, limit=1) if len(self.prepared) < len(self.workers) else []
+            ready = self.tracker.pop_ready(now, limit=1) if self._room() else []
             if ready:
                 try:
                     self._prepare(ready[0])
@@ -268,27 +281,70 @@ class WatchService(InboxMixin, WatcherMixin, ArchiveMixin, RecoveryMixin):
                 continue
             if self.options.once and not self.tracker and not self.in_flight and not self._later_due_soon():
                 return
-            self._wait(now, len(self.prepared) < len(self.workers))
+            self._wait(now, self._room())
         self._finish_in_flight()
 
     def _finish_in_flight(self) -> None:
-        """Stopping: take no new file, but let the files being processed finish (SIGTERM's promise)."""
+        """Stopping: take no new file, let the files being processed finish for up to ``stop_seconds``, then end
+        their workers and give those files back, uncounted, for the next start (SIGTERM's promise: a bounded stop)."""
         assert self.journal is not None
         for work in self.prepared:  # claimed but not started: given back for the next start to take at once
-            self.journal.release(work.entry.id, self.instance_id)
+            with contextlib.suppress(Exception):  # the database away: the claim's lease runs out instead
+                self.journal.release(work.entry.id, self.instance_id)
             self._done_with(work)
         self.prepared.clear()
+        deadline = time.monotonic() + self.svc.stop_seconds
         while self.in_flight:
             now = time.monotonic()
+            if now >= deadline:
+                self._interrupt_in_flight()
+                return
             self._maintain(now, stopping=True)
             self._collect(feed=False)
             self._wait(now, False)
 
-    def _feed(self) -> None:
-        """Give prepared files to free workers."""
+    def _interrupt_in_flight(self) -> None:
+        """End the workers still busy when the stop time is up; their files are given back without counting the
+        attempt (stopping is not the file's fault) and are taken again at the next start, by this or another service."""
+        assert self.journal is not None
+        given_back = 0
         for worker in self.workers:
-            if worker.busy is None and self.prepared:
-                self._submit(self.prepared.pop(0), worker)
+            work = worker.busy
+            if work is None:
+                continue
+            worker.kill()
+            worker.busy = None
+            with contextlib.suppress(Exception):  # the database away: the claim's lease runs out instead
+                self.journal.release(work.entry.id, self.instance_id, error_kind="Stopped",
+                                     error="the service stopped while working on it", count_attempt=False)
+            self._done_with(work)
+            given_back += 1
+        logger.info("stop: %d file(s) still being processed after %.0f s were given back for the next start",
+                    given_back, self.svc.stop_seconds)
+
+    def _feed(self) -> None:
+        """Give prepared files to free workers; a file that has already run out of time (or crashed a worker)
+        never takes the last free worker, so one slow file holds at most one worker and good files go on."""
+        for worker in self.workers:
+            if worker.busy is not None or not self.prepared:
+                continue
+            work = self._next_prepared()
+            if work is not None:
+                self._submit(work, worker)
+
+    def _room(self) -> bool:
+        """Whether to prepare another file: fewer prepared than workers, not counting suspects waiting their turn
+        (they must not keep good files from being prepared for the free worker)."""
+        return sum(1 for work in self.prepared if not _suspect(work)) < len(self.workers)
+
+    def _next_prepared(self) -> _InFlight | None:
+        """The first prepared file that may start now (see ``_feed``), taken off ``self.prepared``."""
+        suspects = sum(1 for w in self.workers if w.busy is not None and _suspect(w.busy))
+        free = sum(1 for w in self.workers if w.busy is None)
+        for index, work in enumerate(self.prepared):
+            if not _suspect(work) or len(self.workers) == 1 or (free > 1 and suspects < len(self.workers) - 1):
+                return self.prepared.pop(index)
+        return None
 
     def _collect(self, feed: bool = True) -> None:
         """Record the outcome of every file a worker has finished (or failed on), after giving that worker its
@@ -389,6 +445,9 @@ class WatchService(InboxMixin, WatcherMixin, ArchiveMixin, RecoveryMixin):
     def _prepare(self, path: Path) -> None:
         """Copy, record and claim a settled file; one to process joins ``self.prepared``, others are dealt with."""
         assert self.journal is not None
+        if open_for_writing(path):  # a writer that stalls still holds it: not whole yet, however quiet (handles.py)
+            self._set_aside(path, self.svc.settle_seconds)
+            return
         try:
             snapshot = self._snapshot(path)
         except _Changed:

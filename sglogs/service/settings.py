@@ -23,15 +23,22 @@ DEFAULT_LEASE_SECONDS: Final = 60.0
 DEFAULT_HEARTBEAT_SECONDS: Final = 10.0
 DEFAULT_RETRY_SECONDS: Final = 30.0
 DEFAULT_INCOMPLETE_GRACE_SECONDS: Final = 60.0
-DEFAULT_FILE_TIMEOUT_SECONDS: Final = 600.0
+DEFAULT_FILE_TIMEOUT_SECONDS: Final = 120.0
+DEFAULT_STOP_SECONDS: Final = 20.0
 DEFAULT_POLL_INTERVAL_SECONDS: Final = 1.0
-DEFAULT_WORKERS: Final = 1
+#: At most this many worker processes by default (each holds the readers and a framework set, ~150 MB).
+MAX_DEFAULT_WORKERS: Final = 4
 #: Hidden folder sglogs keeps in the inbox: the inbox's id, and a note per running service watching it.
 INBOX_STATE_DIR: Final = ".sglogs"
 
 
 class ServiceSettings(BaseModel):
     """Knobs of the watched-folder service (``[service]`` in sglogs.toml, ``SGLOGS_SERVICE__*``).
+
+    ``workers`` worker processes review files side by side (default ``default_workers()``: one per core, at most
+    four), so one slow file never holds the others; each file has ``file_timeout_seconds``, after which its worker
+    is ended. SIGTERM lets files being processed finish for up to ``stop_seconds``, then ends their workers and
+    gives the files back uncounted.
 
     ``journal`` is the SQLite journal file (``None``: ``default_journal_path()``, on local disk); ``store_url``
     (any SQLAlchemy URL, e.g. PostgreSQL for several hosts) wins over it. ``work_dir`` holds private copies of
@@ -52,8 +59,9 @@ class ServiceSettings(BaseModel):
     retry_seconds: float = Field(default=DEFAULT_RETRY_SECONDS, ge=0, le=86400)
     incomplete_grace_seconds: float = Field(default=DEFAULT_INCOMPLETE_GRACE_SECONDS, ge=0, le=86400)
     file_timeout_seconds: float = Field(default=DEFAULT_FILE_TIMEOUT_SECONDS, gt=0, le=86400)
+    stop_seconds: float = Field(default=DEFAULT_STOP_SECONDS, ge=0, le=3600)
     poll_interval_seconds: float = Field(default=DEFAULT_POLL_INTERVAL_SECONDS, gt=0, le=600)
-    workers: int = Field(default=DEFAULT_WORKERS, ge=1, le=32)
+    workers: int = Field(default_factory=lambda: default_workers(), ge=1, le=32)
     journal: Path | None = None
     work_dir: Path | None = None
     store_url: str | None = None
@@ -81,6 +89,20 @@ class ServiceSettings(BaseModel):
             PosixPath('/var/lib/sglogs/work')
         """
         return self.work_dir or default_journal_path(outbox).parent / "work"
+
+
+def default_workers() -> int:
+    """Worker processes by default: the cores this process may use, at least one, at most four.
+
+    Example:
+        >>> 1 <= default_workers() <= MAX_DEFAULT_WORKERS
+        True
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))  # what a container or taskset allows, not the machine's count
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_WORKERS))
 
 
 def service_settings(settings: Settings) -> ServiceSettings:

@@ -39,7 +39,7 @@ logging.getLogger("watchdog.observers.inotify").addFilter(_StopRaceFilter())
 class _QueueHandler(FileSystemEventHandler):
     """Puts every event on the queue and does nothing else: all decisions are the service loop's."""
 
-    def __init__(self, events: queue.SimpleQueue[tuple[str, str, str, bool]]) -> None:
+    def __init__(self, events: queue.Queue[tuple[str, str, str, bool]]) -> None:
         self._events = events
 
     def on_any_event(self, event: FileSystemEvent) -> None:
@@ -51,7 +51,7 @@ class _QueueHandler(FileSystemEventHandler):
 class _Watcher:
     """The watchdog observer: native or polling, checked for life, restarted when it died."""
 
-    def __init__(self, inbox: Path, events: queue.SimpleQueue[tuple[str, str, str, bool]], polling: bool,
+    def __init__(self, inbox: Path, events: queue.Queue[tuple[str, str, str, bool]], polling: bool,
                  poll_interval: float) -> None:
         self.inbox = inbox
         self.polling = polling

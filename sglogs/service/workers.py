@@ -11,7 +11,6 @@ import multiprocessing.connection
 import os
 import signal
 import socket
-import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
+from ..core.processes import die_with_parent, mark_time_limited
 from ..dispatch import (
     OutboxLayout,
     Outcome,
@@ -144,11 +144,8 @@ def _frameworks(settings: Settings) -> dict[str, Framework]:
 
 def _worker_main(conn: Any, settings: Settings, parent_pid: int) -> None:
     """The worker process: runs one job at a time; dies with the service; finishes its file on SIGTERM/SIGINT."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: killed when the service is
-    if os.getppid() != parent_pid:
-        return
+    die_with_parent(parent_pid)  # killed when the service is, kill -9 included
+    mark_time_limited()  # this process is the time limit: readers here read directly
     # The service decides when to stop: it lets the current file finish, then closes the pipe.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "SIGTERM"):

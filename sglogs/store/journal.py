@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import (
     create_engine,
@@ -78,7 +79,7 @@ class Journal(ClaimsMixin, OutcomesMixin):
                 engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_SECONDS})
                 _sqlite_transactions(engine)
             else:
-                engine = create_engine(parsed, pool_pre_ping=True)
+                engine = create_engine(parsed, pool_pre_ping=True, connect_args=_bounded_waits(parsed))
         except (ImportError, NoSuchModuleError) as exc:
             raise ConfigError(
                 f"The database driver for {describe_url(url)} is not installed ({exc}); install it in "
@@ -207,3 +208,23 @@ class Journal(ClaimsMixin, OutcomesMixin):
             conn.execute(update(_instances).where(_instances.c.id.in_(list(instance_ids)),
                                                   _instances.c.stopped_at.is_(None))
                          .values(stopped_at=_instances.c.heartbeat_at))
+
+
+#: libpq settings that bound every wait on a PostgreSQL journal (issue 17): a database host that dies or a network
+#: that drops packets must not hold a service's loop (and so SIGTERM) for ever. A URL's own values win.
+_PG_BOUNDS = {"connect_timeout": "10", "keepalives": "1", "keepalives_idle": "10", "keepalives_interval": "5",
+              "keepalives_count": "3",
+              "options": "-c statement_timeout=30000 -c idle_in_transaction_session_timeout=60000"}
+
+
+def _bounded_waits(url: Any) -> dict[str, str]:
+    """Connection arguments that bound waits on PostgreSQL through psycopg; none for other databases.
+
+    Example:
+        >>> from sqlalchemy.engine import make_url
+        >>> _bounded_waits(make_url("postgresql+psycopg://u@h/db?connect_timeout=3"))["connect_timeout"]
+        '3'
+    """
+    if url.get_backend_name() != "postgresql" or url.get_driver_name() not in ("psycopg", "psycopg2"):
+        return {}
+    return {key: str(url.query.get(key, value)) for key, value in _PG_BOUNDS.items()}
