@@ -4,19 +4,22 @@ The expectations in tests/scenarios/expected.toml were written from the framewor
 before these files were checked. Each scenario is judged by `sglogs check --json` (verdict, findings, exit code),
 `sglogs review` (the sign-off sheet and the feedback report say the same verdict; the evidence JSON agrees) and
 `sglogs register --roster tests/scenarios/roster.xlsx --as-of 30/11/2026` (signed off, compliant, refresher, log
-period, sign-off date, matching of logs without identity). The logs are committed; tests/scenarios/build.py
+period, sign-off date, matching of logs without identity) and `sglogs bundle --all` (the verdict in its register
+extract). The logs are committed; tests/scenarios/build.py
 rebuilds them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
 import subprocess
 import sys
 import tomllib
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +30,7 @@ from openpyxl import load_workbook
 
 # ----------------------------------------------------------------------------------------------------------------
 # KNOWN FAILURES (for the integrator): "<part>:<scenario>" -> why the current code fails it. Parts: check, findings,
-# review, register. Remove a line once the verdict logic gives the expected answer; NEVER edit expected.toml to
+# review, register, bundle. Remove a line once the verdict logic gives the expected answer; NEVER edit expected.toml to
 # make a test pass. strict=False: a line whose scenario starts passing shows as XPASS, not as a failure.
 # ----------------------------------------------------------------------------------------------------------------
 UNKNOWN = "framework or level unknown gives 'not ready', not 'cannot judge yet' (issue 13.1)"
@@ -37,6 +40,7 @@ REVIEWED_AFTER = "the register counts only reviews run on or before --as-of, not
 LAST_REVIEW = "the register's 'Last review' is the day sglogs ran, not the sign-off date"
 NO_IDENTITY = "logs without identity never reach the register (no matching by the cover's name)"
 SIGNED_YES = "the register says 'Signed off: Yes' for a sign-off the issue's definition rejects"
+BUNDLE_NO_IDENTITY = "logs without identity are bundled under no staff id (not matched to the roster)"
 ELEARNING_L1 = "e-learning under 3 h never renews, even at PA3 Level 1"
 COMPLIANT_YES = "the register says 'Compliant: Yes' where the manager's marks or outcome say not met"
 XFAIL: dict[str, str] = {
@@ -63,6 +67,11 @@ XFAIL: dict[str, str] = {
     "review:signoff-dated-in-future": "a future sign-off date blocks readiness; expected ready, signed off: no",
     "review:signed-off-refresher-overdue-previous": OLD_REFRESHER,
     "review:designated-lead-25-months-previous": OLD_REFRESHER,
+    "bundle:older-inhouse-no-framework": BUNDLE_NO_IDENTITY,
+    "bundle:older-inhouse-pdf-name-typo": BUNDLE_NO_IDENTITY,
+    "bundle:cpd-table-initial-and-surname": BUNDLE_NO_IDENTITY,
+    "bundle:older-inhouse-states-framework-and-level": BUNDLE_NO_IDENTITY,
+    "bundle:signoff-dated-in-future": "a future sign-off date blocks readiness; expected ready, signed off: no",
     "register:clean-norfolk-stage4": REVIEWED_AFTER + "; " + LAST_REVIEW,
     "register:clean-london-level2": REVIEWED_AFTER + "; " + LAST_REVIEW,
     "register:clean-pa3-level1": REVIEWED_AFTER + "; " + LAST_REVIEW,
@@ -128,6 +137,12 @@ def _cases(part: str, only=lambda case: True) -> list:
 # --- Running the CLI once per session --------------------------------------------------------------------------
 
 
+def _with_roster(command: str, cwd: Path) -> list[str]:
+    """``--roster`` for a command that takes one (review and bundle may learn to match logs without identity)."""
+    helped = _sglogs(command, "--help", cwd=cwd)
+    return ["--roster", str(HERE / "roster.xlsx")] if "--roster" in helped.stdout else []
+
+
 def _sglogs(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("SGLOGS_")}
     return subprocess.run([sys.executable, "-m", "sglogs", *args], cwd=cwd, env=env, capture_output=True,
@@ -143,6 +158,7 @@ class Run:
     review_output: str
     register: Path
     register_output: str
+    work: Path
 
 
 def _check_in_process(paths: list[Path], work: Path) -> dict[Path, tuple[int, str, str]] | None:
@@ -190,7 +206,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         except json.JSONDecodeError:
             payload = {}
         checks[name] = (code, payload, stderr)
-    review = _sglogs("review", str(logs), "--out", str(work / "outbox" / "reviews"), cwd=work)
+    review = _sglogs("review", str(logs), "--out", str(work / "outbox" / "reviews"), *_with_roster("review", work),
+                     cwd=work)
     reviews = {}
     for evidence in (work / "outbox" / "reviews").rglob("*_evidence.json"):
         source = json.loads(evidence.read_text(encoding="utf-8"))["log"]["source"]["path"]
@@ -198,7 +215,29 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     register = work / "outbox" / "register.xlsx"
     listed = _sglogs("register", "--roster", str(HERE / "roster.xlsx"), "--out", str(register), "--as-of", AS_OF,
                      cwd=work)
-    return Run(checks, reviews, review.stdout + review.stderr, register, listed.stdout + listed.stderr)
+    return Run(checks, reviews, review.stdout + review.stderr, register, listed.stdout + listed.stderr, work)
+
+
+@pytest.fixture(scope="session")
+def bundle_extract(run: Run) -> dict[str, dict]:
+    """`sglogs bundle --all` over the reviews; its register extract's rows by staff id (and by name)."""
+    out = run.work / "bundles" / "scenarios.zip"
+    done = _sglogs("bundle", "--all", "--out", str(out), *_with_roster("bundle", run.work), cwd=run.work)
+    assert out.exists(), done.stdout + done.stderr
+    with zipfile.ZipFile(out) as bundle:
+        member = next(n for n in bundle.namelist() if n.endswith("register-extract.xlsx"))
+        wb = load_workbook(io.BytesIO(bundle.read(member)), read_only=True)
+    rows: dict[str, dict] = {}
+    header: list[str] | None = None
+    for values in wb.worksheets[0].iter_rows(values_only=True):
+        if header is None:
+            header = [str(v or "").strip() for v in values]
+            continue
+        record = dict(zip(header, values, strict=False))
+        for key in (record.get("Staff ID"), record.get("Name")):
+            if key:
+                rows.setdefault(str(key).strip(), record)
+    return rows
 
 
 # --- Reading what the CLI said ---------------------------------------------------------------------------------
@@ -479,3 +518,18 @@ def test_register_agrees_with_the_log(run: Run, name: str) -> None:
                             r"missing|never", words, re.IGNORECASE)
         in_date = re.search(r"in date|due within|due in\b", words, re.IGNORECASE)
         assert bool(in_date and not overdue) == expected["refresher_in_date"], f"refresher: {words!r}"
+
+
+# --- bundle -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", _cases("bundle", lambda c: c["person"] and not c.get("previous")))
+def test_bundle_index_states_the_verdict(bundle_extract: dict[str, dict], name: str) -> None:
+    case = SCENARIOS[name]
+    row = bundle_extract.get(case["person"])
+    assert row is not None, f"{case['person']} is not in the bundle's register extract"
+    said = str(row.get("Verdict") or "")
+    assert said_verdict(re.split(r"[;:]", said)[0]) == case["verdict"], f"the bundle says {said!r}"
+    ready = [v for h, v in row.items() if re.search(r"ready", h or "", re.IGNORECASE) and h != "Verdict"]
+    if ready:
+        assert str(ready[0]).strip().lower().startswith("y") == (case["verdict"] == "ready")

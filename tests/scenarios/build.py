@@ -290,6 +290,9 @@ def build() -> None:
     write_readme()
 
 
+WORDS = {"ready": "ready for sign-off", "not ready": "not ready", "cannot judge yet": "cannot judge yet"}
+
+
 def write_readme() -> None:
     """README.md's table, from expected.toml (one copy of every expectation)."""
     expected = tomllib.loads((HERE / "expected.toml").read_text(encoding="utf-8"))
@@ -302,7 +305,7 @@ def write_readme() -> None:
         quote = case["rests_on"].replace("|", "\\|")
         signed = {True: "yes", False: "no"}.get(case.get("signed_off"), "–")
         compliant = {True: "yes", False: "no"}.get(case.get("compliant"), "–")
-        rows.append(f"| {case['name']} | `{case['file']}` | “{quote}” ({case['seed']}) | {case['verdict']} | "
+        rows.append(f"| {case['name']} | `{case['file']}` | “{quote}” ({case['seed']}) | {WORDS[case['verdict']]} | "
                     f"{signed} | {compliant} | {case['plain']} |")
     table = "\n".join(rows)
     if start in text:
