@@ -115,8 +115,8 @@ def signed(refs: list[str], date: str = REVIEW_DATE, outcome: str = MET, manager
 
 
 def assessed_unsigned(refs: list[str]) -> Review:
-    """The manager has marked every competency met while going through the log, and not yet signed."""
-    return Review(statuses={ref: "Met" for ref in refs})
+    """The manager has marked every competency met and agreed next steps in supervision, and not yet signed."""
+    return Review(statuses={ref: "Met" for ref in refs}, next_steps=steps())
 
 
 def blank(refs: list[str]) -> Review:
