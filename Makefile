@@ -77,6 +77,7 @@ demo: install
 
 test: install libreoffice postgresql chromium security
 	$(PY) -m ruff check sglogs tests tools bench
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 # bandit on sglogs: medium and high findings fail the build; each one left is justified inline (# nosec <id>).
@@ -90,6 +91,7 @@ security-all: install
 
 lint: install
 	$(PY) -m ruff check sglogs tests tools bench
+	$(VENV)/bin/lint-imports
 
 bench: install
 	$(PY) bench/bench_generate.py

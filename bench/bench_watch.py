@@ -38,10 +38,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = ("from sglogs.cli import app\nfrom sglogs.cli_service import register\n"
+CLI = ("from sglogs.cli import app\n"
        "if __name__ == '__main__':\n"
-       "    if not any((c.name or c.callback.__name__) == 'watch' for c in app.registered_commands):\n"
-       "        register(app)\n"
        "    app()\n")
 
 

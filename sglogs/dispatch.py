@@ -20,12 +20,13 @@ from enum import StrEnum
 from pathlib import Path
 
 from .config import Settings
-from .errors import InputError, RosterError
+from .core.formatting import long_datetime
+from .errors import DamagedFileError, EmptyFileError, InputError, NotALogError, RosterError, UnsupportedFormatError
 from .files import atomic_output
 from .generate.logs import GenerateOptions, LogFormat, generate_logs
 from .models import Framework, ParsedLog
 from .read.safezip import printable_name
-from .read.sniff import DamagedFileError, EmptyFileError, UnsupportedFormatError, sniff
+from .read.sniff import sniff
 from .roster import count_rows
 
 #: Prefix of the temporary files sglogs writes before renaming them into place (shared with generation).
@@ -169,7 +170,6 @@ def classify(
     if sniffed.format.value == "xlsx" and roster_problem is None:
         return FileKind.ROSTER, None
     from .read import read_log  # the readers load lxml and pdfplumber: only when a log is read
-    from .read.log import NotALogError
 
     try:
         log = read_log(path, settings, frameworks)
@@ -261,8 +261,8 @@ def review_or_read(
     out_dir: Path,
     frameworks: dict[str, Framework] | None = None,
 ) -> tuple[str | None, list[Path], bool | None, str | None]:
-    """Review a completed log with ``sglogs.review.review_log``. Returns the staff id, the outputs,
-    ready-for-sign-off and what was skipped (``None``: nothing).
+    """Review a completed log with ``sglogs.review.review_log``, from ``log`` when ``classify`` has read it
+    already. Returns the staff id, the outputs, ready-for-sign-off and what was skipped (``None``: nothing).
 
     Example:
         >>> review_or_read(Path("work/log.docx"), None, load_settings(), out_dir=Path("outbox/reviews"))
@@ -271,7 +271,7 @@ def review_or_read(
     """
     from .review import review_log
 
-    result = review_log(path, settings, out_dir=out_dir, frameworks=frameworks)
+    result = review_log(path, settings, out_dir=out_dir, frameworks=frameworks, log=log)  # read once, in classify
     return result.staff_id, list(result.outputs), result.ready, None
 
 
@@ -290,7 +290,7 @@ def rejection_note(name: str, message: str, *, file_id: int, sha256: str, receiv
         f"sglogs could not use the file {printable_name(name)}.\n\n"
         f"What is wrong, and what to do:\n{message}\n\n"
         "Once it is put right, drop the corrected file into the inbox again; this copy can then be deleted.\n\n"
-        f"Received {received:%Y-%m-%d %H:%M}; file #{file_id} in sglogs' journal; SHA-256 {sha256}.\n"
+        f"Received {long_datetime(received)}; file #{file_id} in sglogs' journal; SHA-256 {sha256}.\n"
     )
 
 
@@ -302,7 +302,7 @@ def duplicate_note(name: str, *, file_id: int, first_id: int, first_done: dt.dat
         >>> duplicate_note("log.docx", file_id=9, first_id=4, first_done=None, first_filed=None).split(".")[0]
         'log'
     """
-    when = f" on {first_done:%Y-%m-%d %H:%M}" if first_done else ""
+    when = f" on {long_datetime(first_done)}" if first_done else ""
     where = f" (the original is filed as {first_filed})" if first_filed else ""
     return (
         f"{printable_name(name)} has exactly the same content as file #{first_id}, which sglogs processed"

@@ -177,10 +177,12 @@ def review_log(
     frameworks: dict[str, Framework] | None = None,
     today: dt.date | None = None,
     last_formal_training: dt.date | None = None,
+    log: ParsedLog | None = None,
 ) -> ReviewResult:
     """Read, check and write the review documents of one completed log.
 
-    Raises ``InputError`` (exit 3) when the file cannot be read as a log.
+    ``log`` is the file already read (the service reads each file once, to tell a log from a roster); without it
+    the file is read here. Raises ``InputError`` (exit 3) when the file cannot be read as a log.
 
     Example:
         >>> review_log(Path("examples/completed/NS001_Hartley_completed.docx"), load_settings(),
@@ -189,7 +191,7 @@ def review_log(
     """
     frameworks = frameworks if frameworks is not None else installed_frameworks(settings.frameworks_dir)
     today = today or dt.date.today()
-    log = read_log(path, settings, frameworks)
+    log = log if log is not None else read_log(path, settings, frameworks)
     findings = check_log(log, settings.checks, frameworks=frameworks, today=today,
                          last_formal_training=last_formal_training)
     return write_review(log, findings, settings, out_dir=out_dir, templates=_templates(settings),

@@ -35,14 +35,11 @@ from sglogs.store import FileState, Journal
 from tests.pg import journal_exists, journal_url, pg_store_url
 
 ROSTER_HEADER = ["Staff ID", "Name", "Role", "Setting", "Manager", "Framework", "Level", "Designated lead"]
-#: Runs the real command line; ``register`` is skipped once cli.py registers the commands itself.
+#: Runs the real command line.
 CLI = (
     "import sys\n"
     "from sglogs.cli import app\n"
-    "from sglogs.cli_service import register\n"
     "if __name__ == '__main__':\n"
-    "    if not any((c.name or c.callback.__name__) == 'watch' for c in app.registered_commands):\n"
-    "        register(app)\n"
     "    app()\n"
 )
 _OUTCOME_FOLDERS = {"processed": FileState.DONE, "rejected": FileState.REJECTED, "duplicates": FileState.DUPLICATE}

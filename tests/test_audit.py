@@ -24,7 +24,7 @@ from sglogs.audit import (
     judge,
     self_assessment,
 )
-from sglogs.cli_cycle import register
+from sglogs.cli import app as sglogs_app
 from sglogs.models import RagStatus
 from sglogs.reports.audit_docs import RAG_FILLS, write_audit_docx, write_audit_xlsx
 from tests.conftest import SEEDS
@@ -203,14 +203,7 @@ def test_excel_workbook(answers: list[QCardAnswer], tmp_path: Path) -> None:
 
 
 def cycle_app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def main() -> None:
-        """sglogs (the annual-cycle commands only)."""
-
-    register(app)
-    return app
+    return sglogs_app
 
 
 @pytest.fixture

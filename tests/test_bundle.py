@@ -30,7 +30,6 @@ from sglogs.bundle import (
     safe_file_name,
     verify_bundle,
 )
-from sglogs.cli_bundle import register
 from sglogs.config import Settings, load_settings
 from sglogs.errors import InputError, UsageError
 from sglogs.generate.logs import GenerateOptions, generate_logs
@@ -124,15 +123,10 @@ def rewrite(path: Path, out: Path, *, change: str | None = None, drop: str | Non
 
 @pytest.fixture
 def cli_app() -> typer.Typer:
-    """The real ``sglogs`` app once cli.py registers these commands; until then a Typer app of its own."""
+    """The real ``sglogs`` app."""
     from sglogs.cli import app
 
-    if {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands} >= {"bundle",
-                                                                                                    "verify"}:
-        return app
-    local = typer.Typer()
-    register(local)
-    return local
+    return app
 
 
 # ------------------------------------------------------------------------------------------------ scope

@@ -27,8 +27,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from sglogs.cli_cycle import register, status_figures
+from sglogs.cli import app as sglogs_app
 from sglogs.config import Settings, load_settings
+from sglogs.cycle import status_figures
 from sglogs.frameworks import installed_frameworks, required_competencies
 from sglogs.generate.logs import GenerateOptions, generate_logs
 from sglogs.models import CompetencyStatus, Framework, StaffMember
@@ -551,14 +552,7 @@ def test_compliance_counts_are_consistent_with_rows(year: Year) -> None:
 
 
 def _cycle_app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def main() -> None:
-        """sglogs (the annual-cycle commands only)."""
-
-    register(app)
-    return app
+    return sglogs_app
 
 
 @pytest.fixture

@@ -24,8 +24,7 @@ from typer.testing import CliRunner
 
 from sglogs.config import Settings, load_settings
 from sglogs.dispatch import FileKind, OutboxLayout, classify, process_file
-from sglogs.errors import ConfigError, RosterError
-from sglogs.read.sniff import UnsupportedFormatError
+from sglogs.errors import ConfigError, RosterError, UnsupportedFormatError
 from sglogs.service import (
     ServiceSettings,
     Signature,
@@ -259,6 +258,24 @@ def test_process_file_writes_outputs_whole_and_private(tmp_path: Path, settings:
     empty.write_bytes(b"")
     refused = process_file(empty, settings, layout)
     assert not refused.accepted and refused.maybe_incomplete and refused.error_kind == "EmptyFileError"
+
+
+def test_a_dropped_log_is_read_once(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the real reader, counted: classifying the file reads it, and the review works from that reading
+    import sglogs.read as read_package
+
+    reads: list[Path] = []
+    real = read_package.read_log
+
+    def counted(path: Path, *args: object, **kwargs: object) -> object:
+        reads.append(path)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(read_package, "read_log", counted)
+    monkeypatch.setattr("sglogs.review.read_log", counted)
+    outcome = process_file(LOG_DOCX, settings, OutboxLayout(tmp_path / "outbox"))
+    assert outcome.accepted and outcome.kind is FileKind.LOG
+    assert reads == [LOG_DOCX]
 
 
 # ============================================================================================ in-process service
@@ -496,10 +513,7 @@ def test_a_second_service_with_another_journal_is_refused(tmp_path: Path, settin
 @pytest.fixture
 def cli_app() -> object:
     from sglogs.cli import app
-    from sglogs.cli_service import register
 
-    if not any((c.name or c.callback.__name__) == "watch" for c in app.registered_commands):  # type: ignore[union-attr]
-        register(app)
     return app
 
 

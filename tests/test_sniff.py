@@ -27,26 +27,24 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from sglogs.config import ReadSettings
-from sglogs.errors import InputError
-from sglogs.models import LogFileFormat
-from sglogs.read.safezip import SafeZip, has_doctype
-from sglogs.read.sniff import (
-    MACRO_WARNING,
+from sglogs.errors import (
     DamagedFileError,
     EmptyFileError,
     EncryptedFileError,
     FileTooLargeError,
+    InputError,
     LegacyOfficeError,
     MissingFileError,
     NoTextLayerError,
     NotRegularFileError,
     ScannedPdfError,
-    Sniffed,
     TooManyPagesError,
     UnsafeFileError,
     UnsupportedFormatError,
-    sniff,
 )
+from sglogs.models import LogFileFormat
+from sglogs.read.safezip import SafeZip, has_doctype
+from sglogs.read.sniff import MACRO_WARNING, Sniffed, sniff
 
 MIB = 1024 * 1024
 _WHAT_TO_DO = re.compile(r"; .*\b(open|save|send|remove|check|give|ask|unzip|export|raise)\b")

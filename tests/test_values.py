@@ -11,13 +11,12 @@ from hypothesis import strategies as st
 
 from sglogs.core.dates import DATE_YEARS, UkDateError, excel_serial, excel_serial_to_date, parse_uk_date
 from sglogs.models import DatePrecision
+from sglogs.read.refs import ParsedRefs, parse_competency_refs
 from sglogs.read.values import (
     MAX_HOURS,
     ParsedDate,
     ParsedHours,
-    ParsedRefs,
     is_tick,
-    parse_competency_refs,
     parse_date,
     parse_hours,
 )
@@ -133,7 +132,7 @@ def test_a_range_is_read_as_its_first_day_with_a_warning(text: str, first: dt.da
     parsed = parse_date(text)
     assert (parsed.value, parsed.precision) == (first, DatePrecision.DAY)
     assert parsed.warning == (
-        f"date '{text}' covers more than one day; it was read as its first day, {first.isoformat()} "
+        f"date '{text}' covers more than one day; it was read as its first day, {first.day} {first:%B} {first.year} "
         "(write the date the activity started, or one row per day)"
     )
 

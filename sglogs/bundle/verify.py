@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import InputError, UsageError
-from ..read.safezip import DamagedFileError, EncryptedFileError, SafeZip, UnsafeFileError, printable_name
+from ..errors import DamagedFileError, EncryptedFileError, InputError, UnsafeFileError, UsageError
+from ..read.safezip import SafeZip, printable_name
 from .model import (
     _ZIP_ERRORS,
     BUNDLE_FORMAT,

@@ -13,7 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .values import parse_competency_refs, parse_date, parse_hours
+from .refs import parse_competency_refs
+from .values import parse_date, parse_hours
 
 #: Phrases a header may hold, tried in this order on the normalised header (lower case, no punctuation).
 #: Questions come first: "What was the learning activity?" is the activity, "What did you learn?" the reflection.
@@ -57,6 +58,17 @@ class TableMeaning:
     def fields(self) -> dict[int, str]:
         """Grid column -> field, for the columns that are read."""
         return {c.index: c.field for c in self.columns if c.field}
+
+
+def normalise_header(text: str) -> str:
+    """Lower case, "&" as "and", punctuation as spaces, spaces folded: how headers and labels are compared.
+
+    Example:
+        >>> normalise_header("Activity/Training:")
+        'activity training'
+    """
+    text = text.lower().replace("&", " and ").replace("’", "'").replace("'", "")
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
 def header_guess(key: str, synonyms: Mapping[str, Sequence[str]]) -> tuple[str | None, str]:
@@ -123,7 +135,6 @@ def understand(header: Sequence[str], data: Sequence[Sequence[str]],
     column_values = [[row[i] for row in rows if i < len(row)] for i in range(len(header))]
     guesses: list[ColumnMeaning] = []
     last: ColumnMeaning | None = None
-    from .layout import normalise_header  # one normalisation for headers and labels (layout imports this module)
 
     for index, cell in enumerate(header):
         if not cell:

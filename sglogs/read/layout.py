@@ -29,10 +29,11 @@ from ..models import (
     SourceFile,
     StaffInfo,
 )
-from .columns import TableMeaning, understand
+from .columns import TableMeaning, normalise_header, understand
 from .prose import labels_in_lines, steps_under_heading
 from .raw import RawLog, TableGrid
-from .values import is_tick, parse_competency_refs, parse_date, parse_hours
+from .refs import parse_competency_refs
+from .values import is_tick, parse_date, parse_hours
 
 #: Header spellings of each evidence column, after ``normalise_header`` (lower case, "&" as "and", no
 #: punctuation). Exact spellings are tried first, then the keyword rules in ``_HEADER_KEYWORDS``.
@@ -113,17 +114,6 @@ _NOT_YET_WORDS = frozenset({"not yet met", "not yet", "not met", "no", "n", "par
                             "in progress", "not achieved"})
 _COMPETENCY_ID = re.compile(r"^[A-Za-z]{0,2}\d+(?:\.\d+)*$")
 @functools.lru_cache(maxsize=4096)
-def normalise_header(text: str) -> str:
-    """Lower case, "&" as "and", punctuation as spaces, spaces folded: how headers and labels are compared.
-
-    Example:
-        >>> normalise_header("Activity/Training:")
-        'activity training'
-    """
-    text = text.lower().replace("&", " and ").replace("’", "'").replace("'", "")
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
-
-
 @functools.lru_cache(maxsize=4096)
 def evidence_field(header: str) -> str | None:
     """Which evidence field a header names ("When" -> date), or ``None``.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import Settings, load_settings
-from ..errors import InputError
+from ..errors import NotALogError
 from ..frameworks import installed_frameworks
 from ..models import Framework, LogFileFormat, ParsedLog, SourceFile
 from .docx import read_docx
@@ -14,16 +14,6 @@ from .pdf import read_pdf
 from .raw import RawLog
 from .sniff import sniff
 from .xlsx import read_xlsx
-
-
-class NotALogError(InputError):
-    """A readable document that is not a competency log (meeting minutes, a roster, a budget): exit code 3.
-
-    Example:
-        >>> NotALogError("minutes.docx is not a competency log.").exit_code
-        <ExitCode.UNREADABLE_INPUT: 3>
-    """
-
 
 _READERS = {LogFileFormat.DOCX: read_docx, LogFileFormat.XLSX: read_xlsx, LogFileFormat.PDF: read_pdf}
 

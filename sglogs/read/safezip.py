@@ -25,7 +25,7 @@ from typing import IO, Final
 from lxml import etree
 
 from ..config import ReadSettings
-from ..errors import InputError
+from ..errors import DamagedFileError, EncryptedFileError, InputError, UnsafeFileError
 
 __all__ = [
     "DamagedFileError",
@@ -69,33 +69,6 @@ _EOCD64 = struct.Struct("<4sQ2H2L4Q")
 _DOCTYPE = re.compile(rb"<!doctype|<\x00!\x00d\x00o\x00c\x00t\x00y\x00p\x00e", re.IGNORECASE)
 _DOCTYPE_OVERLAP = 17  # bytes kept between chunks so a DOCTYPE split across two chunks is still seen
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-class DamagedFileError(InputError):
-    """A file is truncated or corrupt (a zip that cannot be unzipped, XML that is not well-formed, a broken PDF).
-
-    Example:
-        >>> DamagedFileError("log.docx is damaged; open it in Word and save it again.").exit_code
-        <ExitCode.UNREADABLE_INPUT: 3>
-    """
-
-
-class UnsafeFileError(InputError):
-    """A file is built to harm a reader (zip bomb, DOCTYPE, path traversal) or carries structures Office never writes.
-
-    Example:
-        >>> UnsafeFileError("log.docx would unpack to 900 MB; ask for it again.").exit_code
-        <ExitCode.UNREADABLE_INPUT: 3>
-    """
-
-
-class EncryptedFileError(InputError):
-    """A file needs a password (or another key) before it can be read.
-
-    Example:
-        >>> EncryptedFileError("log.xlsx is protected with a password; remove it.").exit_code
-        <ExitCode.UNREADABLE_INPUT: 3>
-    """
 
 
 def printable_name(name: str, limit: int = 80) -> str:

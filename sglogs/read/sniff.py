@@ -31,7 +31,19 @@ from pdfminer.pdfpage import PDFPage
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ..config import ReadSettings
-from ..errors import InputError
+from ..errors import (
+    EmptyFileError,
+    FileTooLargeError,
+    InputError,
+    LegacyOfficeError,
+    MissingFileError,
+    NoTextLayerError,
+    NotRegularFileError,
+    ScannedPdfError,
+    TooManyPagesError,
+    UnreadableFileError,
+    UnsupportedFormatError,
+)
 from ..models import LogFileFormat
 from .safezip import (
     MIB,
@@ -81,96 +93,6 @@ _PDF_DICT_LOOKBACK = 4096
 _PDF_IN_CHUNK = 64 * 1024
 _PDF_OUT_CHUNK = 256 * 1024
 _MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "macrosheet")
-
-
-class MissingFileError(InputError):
-    """The path names no file (it was moved, deleted or mistyped).
-
-    Example:
-        >>> MissingFileError("log.docx does not exist; check the name.").exit_code
-        <ExitCode.UNREADABLE_INPUT: 3>
-    """
-
-
-class NotRegularFileError(InputError):
-    """The path names a folder, device, pipe or socket rather than a file.
-
-    Example:
-        >>> NotRegularFileError("inbox is a folder, not a log file; give the file.").exit_code
-        <ExitCode.UNREADABLE_INPUT: 3>
-    """
-
-
-class UnreadableFileError(InputError):
-    """The operating system refused to open or read the file (permissions, I/O error).
-
-    Example:
-        >>> UnreadableFileError("log.docx cannot be opened (permission denied); check it.").exit_code
-        <ExitCode.UNREADABLE_INPUT: 3>
-    """
-
-
-class EmptyFileError(InputError):
-    """The file has no bytes (often a copy that has not finished).
-
-    Example:
-        >>> EmptyFileError("log.docx is empty (0 bytes); send it again.").exit_code
-        <ExitCode.UNREADABLE_INPUT: 3>
-    """
-
-
-class FileTooLargeError(InputError):
-    """The file is larger than ``ReadSettings.max_file_mb``.
-
-    Example:
-        >>> FileTooLargeError("log.pdf is 80.0 MB, more than sglogs reads (50 MB); shrink it.").exit_code
-        <ExitCode.UNREADABLE_INPUT: 3>
-    """
-
-
-class LegacyOfficeError(InputError):
-    """An old binary Office file (Word or Excel 97-2003) that must be saved as .docx or .xlsx first.
-
-    Example:
-        >>> LegacyOfficeError("log.doc is an old Word file; save it as .docx.").exit_code
-        <ExitCode.UNREADABLE_INPUT: 3>
-    """
-
-
-class UnsupportedFormatError(InputError):
-    """A file that is not a Word, Excel or PDF log (OpenDocument, PowerPoint, a plain zip, an image, text ...).
-
-    Example:
-        >>> UnsupportedFormatError("photo.jpg is an image, not a log; send the log.").exit_code
-        <ExitCode.UNREADABLE_INPUT: 3>
-    """
-
-
-class NoTextLayerError(InputError):
-    """A PDF whose pages hold no characters, so there is nothing to read.
-
-    Example:
-        >>> NoTextLayerError("log.pdf has no text layer; send the original.").exit_code
-        <ExitCode.UNREADABLE_INPUT: 3>
-    """
-
-
-class ScannedPdfError(NoTextLayerError):
-    """A PDF of scanned pages: images and no characters.
-
-    Example:
-        >>> issubclass(ScannedPdfError, NoTextLayerError)
-        True
-    """
-
-
-class TooManyPagesError(InputError):
-    """A PDF with more pages than ``ReadSettings.max_pdf_pages``.
-
-    Example:
-        >>> TooManyPagesError("log.pdf has more than 200 pages; send the log alone.").exit_code
-        <ExitCode.UNREADABLE_INPUT: 3>
-    """
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Final
 
 from ..config import ReadSettings
-from ..errors import InputError, RosterError
-from ..read.safezip import DamagedFileError, EncryptedFileError, SafeZip
+from ..errors import DamagedFileError, EncryptedFileError, InputError, RosterError
+from ..read.safezip import SafeZip
 from ..read.sniff import _ole_error as ole_error  # one OLE classifier (sniff.py, paper helper)
 from .constants import (
     _BINARY_MAGIC,

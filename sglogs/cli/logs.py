@@ -1,107 +1,26 @@
-"""The ``sglogs`` command: argument parsing and printing only; the work is done by library functions.
-
-Errors raised by the library are turned into one plain sentence and an exit code here, in ``_user_errors``
-(``--debug`` shows the traceback instead). Data goes to stdout, messages and progress to stderr.
-"""
+"""The log commands: ``generate``, ``read``, ``check``, ``review`` and ``renew`` (parsing and printing only)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import json
-import re
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
-from .config import load_settings
-from .core.dates import parse_uk_date
-from .errors import ExitCode, SglogsError, UsageError
-from .files import make_folders
-from .frameworks import (
-    export_csv,
-    framework_yaml,
-    installed_frameworks,
-    json_schema,
-    load_framework,
-    read_framework_table,
-    required_competencies,
-)
-from .generate.logs import GenerateOptions, LogFormat, generate_logs
-from .roster import count_rows
-
-app = typer.Typer(
-    help="Safeguarding-children competency logs: generate, read, check and review them.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    # help texts hold "[default: ...]": plain text, not Rich markup that would swallow the brackets
-    rich_markup_mode=None,
-)
-frameworks_app = typer.Typer(help="List, show, validate, import and export competency frameworks.",
-                             no_args_is_help=True)
-app.add_typer(frameworks_app, name="frameworks")
-
-# markup only where a call asks for it: data printed here (names, evidence) may contain "[" and "]"
-out = Console(highlight=False, soft_wrap=True, markup=False)
-# messages are never wrapped: a path or a sentence broken over lines is harder to copy into an e-mail to IT
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
-_state = {"debug": False}
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _user_errors(func: F) -> F:
-    """Turn sglogs errors into one sentence on stderr and their exit code: the only place this happens."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except SglogsError as exc:
-            if _state["debug"]:
-                raise
-            err.print(f"[bold red]Error:[/] {escape(exc.message)}", markup=True)
-            raise typer.Exit(int(exc.exit_code)) from None
-        except ValidationError as exc:  # an option's value out of range, caught by the options model
-            if _state["debug"]:
-                raise
-            problem = exc.errors()[0]
-            name = "--" + str(problem["loc"][0]).replace("_", "-") if problem["loc"] else "an option"
-            err.print(f"[bold red]Error:[/] {escape(name)} is not allowed: {escape(problem['msg'].lower())}; "
-                      "change it and run again.", markup=True)
-            raise typer.Exit(int(ExitCode.USAGE)) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _version(value: bool) -> None:
-    if value:
-        out.print(f"sglogs {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
-) -> None:
-    """sglogs: competency logs from a roster, read back, checked and reviewed.
-
-    Exit codes: 0 ok, 1 findings or rejected rows, 2 usage, 3 unreadable or unsafe input, 4 configuration.
-    """
-    _state["debug"] = debug
-
+from ..config import load_settings
+from ..errors import ExitCode, UsageError
+from ..frameworks import installed_frameworks
+from ..generate.logs import GenerateOptions, LogFormat, generate_logs
+from ..roster import count_rows
+from .app import app
+from .console import err, out, user_errors
+from .options import parse_date, parse_days
 
 # ------------------------------------------------------------------------------------------------ generate
 
@@ -116,17 +35,8 @@ def _parse_formats(text: str) -> tuple[LogFormat, ...]:
     return formats
 
 
-def _parse_start(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return parse_uk_date(text)
-    except ValueError:
-        raise UsageError(f"--start '{text}' is not a date; write it as 2026-01-01 or 01/01/2026.") from None
-
-
 @app.command()
-@_user_errors
+@user_errors
 def generate(
     roster: Annotated[Path, typer.Argument(help="Roster spreadsheet (.xlsx or .csv), one row per member of staff.")],
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for the logs [default: outbox/logs].")] = None,
@@ -144,7 +54,7 @@ def generate(
         roster=roster,
         out=out_dir or settings.outbox / "logs",
         formats=_parse_formats(formats) if formats else tuple(LogFormat(f) for f in settings.generate.formats),
-        start=_parse_start(start),
+        start=parse_date(start, "--start"),
         force=force,
     )
     total = count_rows(roster)
@@ -170,7 +80,7 @@ def generate(
 
 
 @app.command()
-@_user_errors
+@user_errors
 def read(
     path: Annotated[Path, typer.Argument(help="A completed log: .docx, .xlsx or .pdf.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the structured evidence as JSON.")] = False,
@@ -181,10 +91,10 @@ def read(
 
     Example: sglogs read inbox/NS001_Hartley.docx --json
     """
-    from .read import read_log  # the readers load lxml and pdfplumber: only when a log is read
+    from ..read import read_log  # the readers load lxml and pdfplumber: only when a log is read
 
     if explain:
-        from .read.explain import explain_log
+        from ..read.explain import explain_log
 
         for line in explain_log(path):
             out.print(line, markup=False, highlight=False)
@@ -232,7 +142,7 @@ def _print_log_summary(log: Any) -> None:
 
 
 @app.command()
-@_user_errors
+@user_errors
 def check(
     path: Annotated[Path, typer.Argument(help="A completed log: .docx, .xlsx or .pdf.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
@@ -241,8 +151,8 @@ def check(
 
     Example: sglogs check inbox/NS001_Hartley.docx
     """
-    from .checks import check_log, ready_for_signoff
-    from .read import read_log
+    from ..checks import check_log, ready_for_signoff
+    from ..read import read_log
 
     settings = load_settings()
     frameworks = installed_frameworks(settings.frameworks_dir)
@@ -272,7 +182,7 @@ def _print_findings(log: Any, findings: list[Any], ready: bool) -> None:
 
 
 @app.command()
-@_user_errors
+@user_errors
 def review(
     path: Annotated[Path, typer.Argument(help="A completed log, or a folder of them.")],
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for the review documents "
@@ -282,12 +192,12 @@ def review(
 
     Example: sglogs review inbox/ --out outbox/reviews
     """
-    from .review import review_folder, review_log
+    from ..review import review_folder, review_log
 
     settings = load_settings()
     target = out_dir or settings.outbox / "reviews"
     if path.is_dir():
-        from .review import log_files
+        from ..review import log_files
 
         total = len(log_files(path))
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -323,15 +233,8 @@ def review(
 # --------------------------------------------------------------------------------------------------- renew
 
 
-def _parse_days(text: str) -> int:
-    match = re.fullmatch(r"\s*(\d+)\s*(d|days?)?\s*", text.lower())
-    if match is None:
-        raise UsageError(f"--due-within '{text}' is not a number of days; write it as 30d or 30.")
-    return int(match.group(1))
-
-
 @app.command()
-@_user_errors
+@user_errors
 def renew(
     due_within: Annotated[str, typer.Option("--due-within", help="Renew logs ending within this many days, "
                                             "e.g. 30d (signed-off logs are always renewed).")] = "30d",
@@ -343,11 +246,11 @@ def renew(
 
     Example: sglogs renew --due-within 30d --roster roster.xlsx
     """
-    from .renew import RenewOptions, renew_logs
+    from ..renew import RenewOptions, renew_logs
 
     settings = load_settings()
     options = RenewOptions(out=out_dir or settings.outbox / "logs", roster=roster,
-                           due_within_days=_parse_days(due_within),
+                           due_within_days=parse_days(due_within),
                            formats=tuple(LogFormat(f) for f in settings.generate.formats))
     report = renew_logs(options, settings)
     for staff_id, path in report.renewed:
@@ -362,164 +265,3 @@ def renew(
         err.print(f"Roster row {rejected.row_number}: {rejected.reason}")
     if report.rejected:
         raise typer.Exit(int(ExitCode.FINDINGS))
-
-
-# ---------------------------------------------------------------------------------------------- frameworks
-
-
-@frameworks_app.command("list")
-@_user_errors
-def frameworks_list() -> None:
-    """List the frameworks sglogs knows (from the frameworks folder).
-
-    Example: sglogs frameworks list
-    """
-    settings = load_settings()
-    header = ("id", "title", "levels", "competencies", "refresher (years)")
-    rows = []
-    for fw in installed_frameworks(settings.frameworks_dir).values():
-        count = sum(len(lv.competencies) for lv in fw.levels)
-        rows.append((fw.id, fw.title, ", ".join(lv.id for lv in fw.levels), str(count),
-                     f"{fw.refresher.years} ({fw.refresher.designated_lead_years} for designated leads)"))
-    if not out.is_terminal:  # piped: one tab-separated line per framework, easy to cut or sort
-        for row in (header, *rows):
-            out.print("\t".join(row), markup=False)
-        return
-    table = Table(*header, box=None)
-    for row in rows:
-        table.add_row(*row)
-    out.print(table)
-
-
-@frameworks_app.command("show")
-@_user_errors
-def frameworks_show(
-    framework_id: Annotated[str, typer.Argument(help="Framework id, e.g. norfolk-nscp-2024.")],
-    level: Annotated[str | None, typer.Option(help="Show the full list a person at this level gets.")] = None,
-) -> None:
-    """Show a framework's levels and competencies, with where each comes from.
-
-    Example: sglogs frameworks show norfolk-nscp-2024 --level 7
-    """
-    settings = load_settings()
-    frameworks = installed_frameworks(settings.frameworks_dir)
-    if framework_id not in frameworks:
-        raise UsageError(f"There is no framework '{framework_id}'; choose one of: {', '.join(frameworks)}.")
-    fw = frameworks[framework_id]
-    out.print(f"[bold]{escape(fw.title)}[/] ({fw.id})", markup=True)
-    if fw.publisher:
-        out.print(fw.publisher)
-    if level is not None:
-        try:
-            comps = required_competencies(fw, level)
-        except KeyError:
-            known = ", ".join(lv.id for lv in fw.levels)
-            raise UsageError(f"{fw.id} has no level '{level}'; choose one of: {known}.") from None
-        for c in comps:
-            origin = f" [dim](from {c.level_name})[/]" if c.inherited else ""
-            out.print(f"  {c.id:>6}  {escape(c.competency.text)}{origin}", markup=True)
-        return
-    for lv in fw.levels:
-        heading = f"{lv.name}" + (f" – {lv.title}" if lv.title else "")
-        out.print(f"\n[bold]{escape(heading)}[/]", markup=True)
-        if lv.includes:
-            out.print(f"  includes: {', '.join(lv.includes)}  [dim]({escape(lv.includes_text)})[/]", markup=True)
-        for c in lv.competencies:
-            out.print(f"  {c.id:>6}  {escape(c.text)}  [dim]\\[{c.kind.value}][/]", markup=True)
-
-
-@frameworks_app.command("validate")
-@_user_errors
-def frameworks_validate(
-    path: Annotated[Path, typer.Argument(help="Framework YAML file to check.")],
-) -> None:
-    """Check a framework file; on error, name the file, the line and the field.
-
-    Example: sglogs frameworks validate frameworks/london.yaml
-    """
-    fw = load_framework(path)
-    count = sum(len(lv.competencies) for lv in fw.levels)
-    err.print(f"{path} is valid: {fw.id}, {len(fw.levels)} levels, {count} competencies.")
-
-
-@frameworks_app.command("import")
-@_user_errors
-def frameworks_import(
-    path: Annotated[Path, typer.Argument(help="Framework table (.csv or .xlsx), format in docs/frameworks.md.")],
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder to write the YAML to "
-                                                 "[default: frameworks_dir of sglogs.toml].")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a framework file that exists.")] = False,
-) -> None:
-    """Import a framework from a CSV/XLSX table (e.g. LLR 2014 with core and additional competencies).
-
-    Example: sglogs frameworks import llr-2014.csv
-    """
-    settings = load_settings()
-    target_dir = out_dir or settings.frameworks_dir
-    if target_dir is None:
-        raise UsageError("There is no folder for your own frameworks yet; name one with frameworks_dir in sglogs.toml "
-                         "(sglogs init makes one), or give --out FOLDER.")
-    for fw in read_framework_table(path):
-        target = target_dir / f"{fw.id}.yaml"
-        if target.exists() and not force:
-            raise UsageError(f"{target} exists; use --force to replace it.")
-        make_folders(target_dir, 0o755)  # security 15.2: one folder maker (frameworks are not personal data)
-        target.write_text(framework_yaml(fw), encoding="utf-8")
-        count = sum(len(lv.competencies) for lv in fw.levels)
-        err.print(f"Imported {fw.id}: {len(fw.levels)} levels, {count} competencies -> {target}")
-
-
-@frameworks_app.command("export")
-@_user_errors
-def frameworks_export(
-    framework_id: Annotated[str, typer.Argument(help="Framework id.")],
-    csv: Annotated[bool, typer.Option("--csv", help="Write the CSV table format (the only format so far).")] = True,
-    out_file: Annotated[Path | None, typer.Option("--out", help="File to write [default: stdout].")] = None,
-) -> None:
-    """Export a framework as a CSV table that 'frameworks import' reads back unchanged.
-
-    Example: sglogs frameworks export london --csv --out london.csv
-    """
-    settings = load_settings()
-    frameworks = installed_frameworks(settings.frameworks_dir)
-    if framework_id not in frameworks:
-        raise UsageError(f"There is no framework '{framework_id}'; choose one of: {', '.join(frameworks)}.")
-    text = export_csv(frameworks[framework_id])
-    if out_file is None:
-        sys.stdout.write(text)
-    else:
-        out_file.write_text(text, encoding="utf-8")
-        err.print(f"Wrote {out_file}")
-
-
-@frameworks_app.command("schema")
-@_user_errors
-def frameworks_schema() -> None:
-    """Print the JSON Schema of a framework file.
-
-    Example: sglogs frameworks schema > framework.schema.json
-    """
-    sys.stdout.write(json_schema())
-
-
-def _register_commands() -> None:
-    # the service, annual-cycle and bundle commands live in their own modules to keep this one readable
-    from . import cli_bundle, cli_cycle, cli_init, cli_report, cli_service
-
-    cli_init.register(app)
-    cli_service.register(app)
-    cli_cycle.register(app)
-    cli_bundle.register(app)
-    cli_report.register(app)
-
-
-_register_commands()
-
-
-def main() -> None:
-    """Entry point of the ``sglogs`` console script.
-
-    Example:
-        >>> main()  # doctest: +SKIP
-    """
-    app()

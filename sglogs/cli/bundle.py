@@ -1,57 +1,18 @@
 """The ``sglogs bundle`` and ``sglogs verify`` commands: argument parsing and printing only (see ``sglogs.bundle``).
 
-``cli.py`` calls ``register(app)`` once, after ``_user_errors`` and the consoles are defined (at its end).
+``cli.py`` calls ``register(app)`` once, after ``user_errors`` and the consoles are defined (at its end).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from .errors import ExitCode, UsageError
-
-#: Below this many files a bundle is written (or verified) before a progress bar would be worth drawing.
-PROGRESS_MIN_FILES = 50
-
-
-def _parse_date(text: str | None, flag: str) -> dt.date | None:
-    from .core.dates import parse_uk_date
-
-    if text is None:
-        return None
-    try:
-        return parse_uk_date(text)
-    except ValueError:
-        raise UsageError(f"{flag} '{text}' is not a date; write it as 2026-01-01 or 01/01/2026.") from None
-
-
-@contextmanager
-def _progress(console: Console, label: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress callback drawing a bar on stderr once the total is known to be large enough."""
-    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console,
-                   transient=True)
-    task = bar.add_task(label, total=None)
-    started = False
-
-    def advance(done: int, total: int) -> None:
-        nonlocal started
-        if not started and total >= PROGRESS_MIN_FILES:
-            bar.start()
-            started = True
-        bar.update(task, completed=done, total=total)
-
-    try:
-        yield advance
-    finally:
-        if started:
-            bar.stop()
+from ..errors import ExitCode
+from .console import err, file_progress, out, user_errors
+from .options import parse_date
 
 
 def register(app: typer.Typer) -> None:
@@ -60,10 +21,9 @@ def register(app: typer.Typer) -> None:
     Example:
         >>> register(app)  # doctest: +SKIP
     """
-    from .cli import _user_errors, err, out  # cli.py calls register() after defining these
 
     @app.command()
-    @_user_errors
+    @user_errors
     def bundle(
         out_file: Annotated[Path, typer.Option("--out", metavar="FILE.zip",
                                                help="The bundle to write, e.g. audit-2026.zip.")],
@@ -86,13 +46,13 @@ def register(app: typer.Typer) -> None:
 
         Example: sglogs bundle --setting "Sunflower Nursery" --from 01/01/2026 --to 31/12/2026 --out audit.zip
         """
-        from .bundle import BundleOptions, build_bundle, bundle_scope
-        from .config import load_settings
+        from ..bundle import BundleOptions, build_bundle, bundle_scope
+        from ..config import load_settings
 
         ids = [part.strip() for value in staff or () for part in value.split(",") if part.strip()]
         scope = bundle_scope(setting=setting, staff_ids=ids, everyone=everyone,
-                             date_from=_parse_date(date_from, "--from"), date_to=_parse_date(date_to, "--to"))
-        with _progress(err, "Bundling") as on_progress:
+                             date_from=parse_date(date_from, "--from"), date_to=parse_date(date_to, "--to"))
+        with file_progress("Bundling") as on_progress:
             report = build_bundle(BundleOptions(scope=scope, out=out_file, sign=sign), load_settings(),
                                   on_progress=on_progress)
         out.print(str(report.out))
@@ -107,7 +67,7 @@ def register(app: typer.Typer) -> None:
                   + ("; signed with the organisation key (manifest.sig)." if report.signed else ""))
 
     @app.command()
-    @_user_errors
+    @user_errors
     def verify(
         path: Annotated[Path, typer.Argument(metavar="FILE.zip", help="An evidence bundle made by 'sglogs bundle'.")],
         key: Annotated[Path | None, typer.Option(
@@ -121,9 +81,9 @@ def register(app: typer.Typer) -> None:
 
         Example: sglogs verify audit-2026.zip --key sglogs-signing-key.public.pem
         """
-        from .bundle import verify_bundle
+        from ..bundle import verify_bundle
 
-        with _progress(err, "Verifying") as on_progress:
+        with file_progress("Verifying") as on_progress:
             report = verify_bundle(path, on_progress=on_progress, key=key, expect=expect)
         for label, paths in (("changed", report.changed), ("added", report.added), ("removed", report.removed)):
             for member in paths:
@@ -159,7 +119,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(keys, name="keys")
 
     @keys.command("new")
-    @_user_errors
+    @user_errors
     def keys_new(
         folder: Annotated[Path, typer.Option("--out", metavar="DIR", help="Where to write the pair.")] = Path("."),
     ) -> None:
@@ -167,7 +127,7 @@ def register(app: typer.Typer) -> None:
 
         Example: sglogs keys new --out /srv/sglogs/keys
         """
-        from .bundle.sign import new_key_pair
+        from ..bundle.sign import new_key_pair
 
         pair = new_key_pair(folder)
         out.print(str(pair.private))

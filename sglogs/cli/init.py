@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from .console import err, user_errors
+
 
 def register(app: typer.Typer) -> None:
     """Add the ``init`` command to ``app``.
@@ -15,11 +17,9 @@ def register(app: typer.Typer) -> None:
         >>> from sglogs.cli import app
         >>> register(app)  # doctest: +SKIP
     """
-    # sglogs.cli calls this at its end: importing it here, not at the top, avoids a circular import
-    from .cli import _user_errors, err
 
     @app.command("init")
-    @_user_errors
+    @user_errors
     def init_command(
         folder: Annotated[Path, typer.Argument(help="Folder to set up [default: this folder].")] = Path("."),
     ) -> None:
@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
 
         Example: sglogs init /srv/sglogs
         """
-        from .workspace import init_workspace
+        from ..workspace import init_workspace
 
         report = init_workspace(folder)
         for path in report.made:

@@ -1,7 +1,7 @@
 """``sglogs watch`` and ``sglogs status``: the watched-folder service on the command line.
 
 ``register(app)`` adds both commands to the ``sglogs`` Typer app (``sglogs.cli`` calls it, as it does for the
-other ``cli_*`` modules). As in ``sglogs.cli``: parsing and printing only, errors through ``_user_errors``, data
+other ``cli_*`` modules). As in ``sglogs.cli``: parsing and printing only, errors through ``user_errors``, data
 on stdout, log lines on stderr, never a person's name.
 """
 
@@ -18,9 +18,10 @@ from typing import Annotated
 
 import typer
 
-from .config import load_settings
-from .errors import SglogsError
-from .service import ServiceStatus, WatchOptions, handle_stop_signals, run_watch, service_status
+from ..config import load_settings
+from ..errors import SglogsError
+from ..service import ServiceStatus, WatchOptions, handle_stop_signals, run_watch, service_status
+from .console import err, out, user_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -30,11 +31,9 @@ def register(app: typer.Typer) -> None:
         >>> from sglogs.cli import app
         >>> register(app)  # doctest: +SKIP
     """
-    # sglogs.cli calls this at its end: importing it here, not at the top, avoids a circular import
-    from .cli import _user_errors
 
-    app.command()(_user_errors(watch))
-    app.command()(_user_errors(status))
+    app.command()(user_errors(watch))
+    app.command()(user_errors(status))
 
 
 def watch(
@@ -51,7 +50,6 @@ def watch(
 
     Example: sglogs watch --inbox /srv/sglogs/inbox --outbox /srv/sglogs/outbox
     """
-    from .cli import err
 
     settings = load_settings()
     options = WatchOptions(inbox=inbox or settings.inbox, outbox=outbox or settings.outbox, once=once,
@@ -112,11 +110,9 @@ def _log_to_stderr() -> None:
 
 
 def _register_figures(settings: object) -> list[str]:
-    """The register's headline figures (no names), when the annual-cycle commands are installed."""
-    try:
-        from .cli_cycle import status_figures
-    except ImportError:
-        return []
+    """The register's headline figures (no names)."""
+    from ..cycle import status_figures
+
     try:
         return status_figures(settings, dt.date.today())  # type: ignore[arg-type]
     except SglogsError as exc:
@@ -141,7 +137,6 @@ def _status_data(report: ServiceStatus) -> dict[str, object]:
 
 
 def _print_status(report: ServiceStatus, figures: list[str]) -> None:
-    from .cli import out
 
     for info in report.running:
         out.print(f"Service: running, pid {info.pid} on {info.host} ({info.mode}), since "

@@ -7,8 +7,10 @@ from typing import Annotated
 
 import typer
 
-from .cli_cycle import AsOfOption, RosterOption, SettingOption, _as_of, _check_scope, _warn_rejected, load_inputs
-from .config import load_settings
+from ..config import load_settings
+from ..cycle import check_scope, load_inputs, rejected_rows_note
+from .console import err, out, user_errors
+from .options import AsOfOption, RosterOption, SettingOption, parse_as_of
 
 #: Where the dashboard goes inside the outbox unless ``--out`` says otherwise.
 DASHBOARD_FOLDER = "dashboard"
@@ -21,11 +23,9 @@ def register(app: typer.Typer) -> None:
         >>> from sglogs.cli import app
         >>> register(app)  # doctest: +SKIP
     """
-    # sglogs.cli calls this at its end: importing it here, not at the top, avoids a circular import
-    from .cli import _user_errors, err, out
 
     @app.command("report")
-    @_user_errors
+    @user_errors
     def report_command(
         setting: SettingOption = None,
         roster: RosterOption = None,
@@ -39,12 +39,12 @@ def register(app: typer.Typer) -> None:
 
         Example: sglogs report --roster examples/roster.xlsx
         """
-        from .dashboard import build_dashboard
-        from .register import build_register, headline, summary
+        from ..dashboard import build_dashboard
+        from ..register import build_register, headline, summary
 
-        settings, today = load_settings(), _as_of(as_of)
+        settings, today = load_settings(), parse_as_of(as_of)
         inputs = load_inputs(settings, roster)
-        _check_scope(inputs, setting, settings)
+        check_scope(inputs, setting, settings)
         rows = build_register(inputs.people, inputs.records, inputs.frameworks, settings, today, setting,
                               band_days=settings.register_band_days)
         folder = out_dir or settings.outbox / DASHBOARD_FOLDER
@@ -54,5 +54,5 @@ def register(app: typer.Typer) -> None:
                                  today, folder, band_days=settings.register_band_days,
                                  file_mode=settings.output.file_mode_bits)
         out.print(str(report.path))
-        for line in [*_warn_rejected(inputs), *headline(summary(rows, settings.register_band_days))]:
+        for line in [*rejected_rows_note(inputs), *headline(summary(rows, settings.register_band_days))]:
             err.print(line)
