@@ -21,12 +21,13 @@ from pathlib import Path
 
 from .config import CheckSettings
 from .core.dates import add_years
+from .core.formatting import short_date
 from .errors import ConfigError
 from .frameworks import required_competencies
-from .models import CompetencyStatus, DatePrecision, EvidenceEntry, Finding, Framework, ParsedLog, Severity
-from .records import formal_training_dates
+from .models import CompetencyStatus, DatePrecision, EvidenceEntry, Finding, Framework, ParsedLog, Period, Severity
+from .records import formal_training_dates, online_hours_needed
 from .shipped import shipped_path
-from .verdicts import outcome_met
+from .verdicts import outcome_met, signoff_verdict
 
 FINDINGS_FILE = shipped_path("findings.toml")
 
@@ -86,7 +87,7 @@ def finding(code: str, *, row: int | None = None, competency: str | None = None,
 
 
 def _uk(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return short_date(day)
 
 
 def _words(text: str | None) -> int:
@@ -103,6 +104,24 @@ def _normalised(text: str | None) -> str:
 def check_has_evidence(ctx: CheckContext) -> list[Finding]:
     """No entries at all (or fewer than ``min_entries``)."""
     return [finding("NO_EVIDENCE")] if len(ctx.log.entries) < max(1, ctx.settings.min_entries) else []
+
+
+def in_period(entry: EvidenceEntry, period: Period) -> bool:
+    """Whether an entry's date falls within the log period (undated entries count: they are flagged apart).
+
+    A month-only date ("March 2026") is read as the 1st, so the period's first month counts as in it.
+
+    Example:
+        >>> in_period(EvidenceEntry(row=1, date=dt.date(2025, 6, 14)), Period(start=dt.date(2025, 11, 1)))
+        False
+    """
+    if entry.date is None:
+        return True
+    if period.end and entry.date > period.end:
+        return False
+    if period.start and entry.date < period.start:
+        return entry.date_precision is DatePrecision.MONTH and entry.date == period.start.replace(day=1)
+    return True
 
 
 def check_dates(ctx: CheckContext) -> list[Finding]:
@@ -139,7 +158,9 @@ def check_coverage(ctx: CheckContext) -> list[Finding]:
         return [finding("FRAMEWORK_UNKNOWN")]
     # a catch-all row ("all", or most of the log's competencies) is not specific evidence of any one
     catch_all = catch_all_rows(ctx.log, ctx.required, ctx.settings)
-    evidenced = {cid for entry in ctx.log.entries if entry.row not in catch_all for cid in entry.competencies}
+    # learning dated outside the log's year is not evidence of this year (flagged by check_dates)
+    evidenced = {cid for entry in ctx.log.entries if entry.row not in catch_all and in_period(entry, ctx.log.period)
+                 for cid in entry.competencies}
     texts = {c.id: c.text for c in ctx.log.competencies}
     if ctx.framework is not None:
         for cid in ctx.required:
@@ -186,7 +207,8 @@ def check_manager_assessment(ctx: CheckContext) -> list[Finding]:
 
     LLR: "After 12months, competencies should be 'signed off' and a fresh log created" -- signed off by the
     manager, so sglogs' evidence view never overrides the manager's per-competency assessment or outcome.
-    Before the manager has assessed anything, readiness rests on the evidence alone.
+    Before the manager has assessed anything the log is not ready either ("not assessed" is never "ready"):
+    the sign-off sheet is where the manager records the assessment.
     """
     out: list[Finding] = []
     statuses = ctx.log.competencies
@@ -195,7 +217,9 @@ def check_manager_assessment(ctx: CheckContext) -> list[Finding]:
         if c.status is CompetencyStatus.NOT_YET:
             out.append(finding("MANAGER_NOT_YET", competency=c.id, text=_quoted(c.text)))
     blank = [c.id for c in statuses if c.status is CompetencyStatus.BLANK]
-    if started and blank:
+    if statuses and not started:
+        out.append(finding("MANAGER_NONE_ASSESSED", count=len(statuses)))
+    elif blank:
         shown = ", ".join(blank[:6]) + (f" and {len(blank) - 6} more" if len(blank) > 6 else "")
         out.append(finding("MANAGER_NOT_ASSESSED", count=len(blank), ids=shown))
     if outcome_met(ctx.log.signoff.outcome) is False:
@@ -227,9 +251,11 @@ def check_variety(ctx: CheckContext) -> list[Finding]:
     if counts:
         key, top = counts.most_common(1)[0]
         share = top / len(entries)
-        if (share > ctx.settings.max_type_share and len(counts) > 1) or (len(counts) == 1 and len(entries) > 1):
-            name = next(e.type for e in entries if _type_key(e) == key)
-            out.append(finding("VARIETY_ONE_TYPE", share=f"{share:.0%}", type=name))
+        name = next(e.type for e in entries if _type_key(e) == key)
+        if len(counts) == 1 and len(entries) > 1:
+            out.append(finding("VARIETY_ONE_TYPE", type=name))
+        elif share > ctx.settings.max_type_share and len(counts) > 1:
+            out.append(finding("VARIETY_MOSTLY_ONE_TYPE", share=f"{share:.0%}", type=name))
     return out
 
 
@@ -308,21 +334,21 @@ def check_next_steps(ctx: CheckContext) -> list[Finding]:
 
 
 def check_signoff(ctx: CheckContext) -> list[Finding]:
-    """The manager has signed the review: a name, and a date neither in the future nor before the period.
+    """The manager has signed the review: a name, a date and an outcome, the date neither in the future nor
+    before the year's evidence (``verdicts.signoff_verdict``, the one copy of the rule).
 
-    LLR: "After 12months, competencies should be 'signed off' and a fresh log created."
+    LLR: "After 12months, competencies should be 'signed off' and a fresh log created." A sign-off problem
+    makes the log "not signed off", not "not ready": these findings are warnings.
     """
-    signoff = ctx.log.signoff
-    if not (signoff.manager and signoff.date):
-        return [finding("SIGNOFF_MISSING")]
-    if signoff.date > ctx.today:
-        return [finding("SIGNOFF_FUTURE", date=_uk(signoff.date))]
-    # a sign-off before the year's evidence began cannot be a review of that evidence
-    dated = [e.date for e in ctx.log.entries if e.date]
-    begins = ctx.log.period.start or (min(dated) if dated else None)
-    if begins and signoff.date < begins:
-        return [finding("SIGNOFF_BEFORE_EVIDENCE", date=_uk(signoff.date), first=_uk(begins))]
-    return []
+    verdict = signoff_verdict(ctx.log, ctx.today)
+    out = [finding(verdict.code, **dict(verdict.values))] if verdict.code else []
+    not_yet = [c.id for c in ctx.log.competencies if c.status is CompetencyStatus.NOT_YET]
+    if not_yet and outcome_met(ctx.log.signoff.outcome) is True:
+        marked = (f"competency {not_yet[0]} is marked" if len(not_yet) == 1
+                  else f"competencies {', '.join(not_yet)} are marked")
+        out.append(finding("OUTCOME_CONTRADICTS", outcome=" ".join((ctx.log.signoff.outcome or "").split()),
+                           marked=marked))
+    return out
 
 
 def check_hours(ctx: CheckContext) -> list[Finding]:
@@ -348,15 +374,19 @@ def check_refresher(ctx: CheckContext) -> list[Finding]:
     if ctx.refresher_years is None:
         return []
     # one copy of "what renews a refresher" (records.formal_training_dates), shared with the register
-    dates = formal_training_dates(ctx.log.entries, ctx.settings.formal_types, ctx.settings.online_types,
-                                  ctx.settings.refresher_min_online_hours)
+    hours = online_hours_needed(ctx.framework, ctx.log.level, ctx.settings.refresher_min_online_hours)
+    dates = formal_training_dates(ctx.log.entries, ctx.settings.formal_types, ctx.settings.online_types, hours)
     if ctx.last_formal_training:
         dates.append(ctx.last_formal_training)
     if not dates:
         return [finding("REFRESHER_UNKNOWN", years=ctx.refresher_years)]
     last = max(dates)
     due = add_years(last, ctx.refresher_years)
-    if due < ctx.today:
+    # a log already signed off is judged as at its sign-off: last year's log, read today, was in date when its
+    # manager signed it (whether the person is in date *now* is the register's question)
+    signed = signoff_verdict(ctx.log, ctx.today)
+    as_at = ctx.log.signoff.date if signed.signed_off and ctx.log.signoff.date else ctx.today
+    if due < as_at:
         return [finding("REFRESHER_OVERDUE", last=_uk(last), years=ctx.refresher_years)]
     return []
 

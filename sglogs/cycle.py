@@ -16,7 +16,7 @@ from .matching import UnmatchedLog, attribute_logs
 from .models import Framework, StaffMember
 from .records import ReviewRecord, history_by_person, outbox_reviews
 from .register import build_register, headline, people_in_scope, summary
-from .roster import RosterRowError, RosterRules, read_roster
+from .roster import RosterRowError, RosterRules, roster_people
 
 REGISTER_FILE = "register.xlsx"
 AUDIT_FOLDER = "audit"
@@ -55,12 +55,7 @@ def load_inputs(settings: Settings, roster: Path | None) -> CycleInputs:
     people: list[StaffMember] | None = None
     rejected: list[RosterRowError] = []
     if roster is not None:
-        people = []
-        for item in read_roster(roster, RosterRules.from_frameworks(frameworks)):
-            if isinstance(item, RosterRowError):
-                rejected.append(item)
-            else:
-                people.append(item)
+        people, rejected = roster_people(roster, RosterRules.from_frameworks(frameworks))
     records, unmatched = attribute_logs(outbox_reviews(settings.outbox), people)
     return CycleInputs(frameworks=frameworks, people=people, rejected=rejected, records=records,
                        unmatched=unmatched)

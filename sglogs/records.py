@@ -20,7 +20,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .core.formatting import count
-from .models import ActionItem, CompetencyStatus, EvidenceEntry, Finding, OriginalFile, ParsedLog, Period
+from .models import ActionItem, CompetencyStatus, EvidenceEntry, Finding, Framework, OriginalFile, ParsedLog, Period
 from .record_index import EVIDENCE_SUFFIX, indexed_reviews
 from .verdicts import SignOffVerdict, signoff_verdict
 
@@ -117,6 +117,33 @@ def generated_periods(logs_dir: Path, started_by: dt.date | None = None) -> dict
             if current is None or (period.end or dt.date.min) > (current.end or dt.date.min):
                 periods[match["staff"]] = period
     return periods
+
+
+_ONLINE_TRAINING = re.compile(r"\be-?\s?learning\b|\bonline\b", re.IGNORECASE)
+_STATED_HOURS = re.compile(r"\d\s*(?:-\s*\d+\s*)?(?:hours?|hrs?)\b", re.IGNORECASE)
+
+
+def online_hours_needed(framework: Framework | None, level_id: str | None, default: float) -> float:
+    """How long online learning must last to renew a refresher at a framework's level.
+
+    Where the framework itself names e-learning as training for the level without a length (PA3: "Level 1
+    Training – Single Agency / E-Learning / Multi-Agency"; Norfolk's "Introductory e-learning"), an e-learning
+    course of any length renews it; elsewhere, and where the text gives a length (Norfolk stages 3-4: "E-learning
+    packages (2-3 hours)"), ``default`` (``[checks] refresher_min_online_hours``, 3, from that sentence).
+
+    Example:
+        >>> online_hours_needed(None, "1", 3.0)
+        3.0
+    """
+    if framework is None or not level_id:
+        return default
+    try:
+        training = framework.level(level_id).training
+    except KeyError:
+        return default
+    named = [t for t in training if _ONLINE_TRAINING.search(t)]
+    # "E-learning packages (2-3 hours)" (Norfolk stages 3-4) states a length: the setting's minimum holds
+    return 0.0 if named and not any(_STATED_HOURS.search(t) for t in named) else default
 
 
 def formal_training_dates(entries: Iterable[EvidenceEntry], formal_types: Sequence[str],

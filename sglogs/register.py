@@ -25,9 +25,10 @@ from pydantic import BaseModel, ConfigDict
 from .checks import required_ids
 from .config import Settings
 from .core.dates import add_months, add_years, period_end
+from .core.formatting import long_date
 from .models import CompetencyStatus, Framework, Period, StaffMember
-from .records import ReviewRecord, formal_training_dates, generated_periods, history_by_person
-from .verdicts import evidenced, manager_met
+from .records import ReviewRecord, formal_training_dates, generated_periods, history_by_person, online_hours_needed
+from .verdicts import SignOffVerdict, evidenced, manager_met
 
 #: Days before the refresher due date that open the "due within" bands, nearest first (``[register]
 #: band_days`` once it is a setting). A person 17 days from due is "due within 30 days".
@@ -234,18 +235,20 @@ def people_in_scope(
     return sorted(people, key=lambda p: (p.setting.casefold(), p.staff_id))
 
 
-def last_formal_training(records: Iterable[ReviewRecord], settings: Settings, today: dt.date) -> dt.date | None:
+def last_formal_training(records: Iterable[ReviewRecord], settings: Settings, today: dt.date,
+                         online_hours: float | None = None) -> dt.date | None:
     """The latest formal training (``[checks] formal_types``) recorded in any of a person's reviewed logs.
 
-    Dates after ``today`` are ignored (a mistyped year must not put someone in date).
+    Dates after ``today`` are ignored (a mistyped year must not put someone in date). ``online_hours`` is how
+    long online learning must last to count (``records.online_hours_needed``; default the setting).
 
     Example:
         >>> last_formal_training(history["NF011"], settings, dt.date(2027, 1, 15))  # doctest: +SKIP
         datetime.date(2024, 2, 10)
     """
+    hours = settings.checks.refresher_min_online_hours if online_hours is None else online_hours
     dates = [d for r in records for d in formal_training_dates(r.log.entries, settings.checks.formal_types,
-                                                                 settings.checks.online_types,
-                                                                 settings.checks.refresher_min_online_hours)
+                                                                 settings.checks.online_types, hours)
              if d <= today]
     return max(dates, default=None)
 
@@ -282,6 +285,9 @@ def _row(
     log = latest.log
     by_manager, met, required = _competency_figures(latest, frameworks.get(log.framework or ""))
     verdict = latest.signoff
+    if verdict.signed_off and log.signoff.date and log.signoff.date > today:  # signed after the register's date
+        verdict = SignOffVerdict(False, verdict.outcome_met,
+                                 f"it was signed off on {long_date(log.signoff.date)}, after {long_date(today)}")
     row.update(read_on=latest.reviewed_on, last_review=log.signoff.date, reviewed_level=log.level,
                signed_off=verdict.signed_off, outcome_met=verdict.outcome_met, signoff_problem=verdict.reason,
                signoff_date=log.signoff.date, signoff_outcome=log.signoff.outcome, manager_met=by_manager,
@@ -301,7 +307,8 @@ def _row(
     months = settings.review.next_review_months
     if (log.signoff.date or latest.reviewed_on) < add_months(today, -months):
         notes.append(f"Last review was more than {months} months ago: a review is due.")
-    last = last_formal_training(history, settings, today)
+    last = last_formal_training(history, settings, today, online_hours_needed(
+        framework, person.level, settings.checks.refresher_min_online_hours))
     row["last_formal_training"] = last
     if framework is None or last is None:
         row["band"] = Band.UNKNOWN
@@ -313,6 +320,23 @@ def _row(
     band, days = _band(due, today, band_days)
     row.update(refresher_years=years, refresher_due=due, band=band, due_within_days=days)
     return RegisterRow(**row, notes=tuple(notes))
+
+
+def _existed_by(record: ReviewRecord, today: dt.date) -> bool:
+    """Whether the log behind a review existed by ``today``, so that a register "as at" that date counts it.
+
+    A log is often reviewed (read by sglogs) days after its manager signed it: what counts is the log's own
+    dates (its period's start, its sign-off, else its first evidence), not the day sglogs ran. A log whose period
+    had not started, reviewed after ``today``, is left out.
+
+    Example:
+        >>> _existed_by(record, dt.date(2026, 11, 30))  # doctest: +SKIP
+        True
+    """
+    log = record.log
+    first = min((e.date for e in log.entries if e.date), default=None)  # a log with no period of its own
+    known = [d for d in (log.period.start, log.signoff.date, first) if d is not None and d <= record.reviewed_on]
+    return record.reviewed_on <= today or any(d <= today for d in known)
 
 
 def build_register(
@@ -338,7 +362,8 @@ def build_register(
         frameworks: Frameworks by id (``load_frameworks``).
         settings: The run's settings (``checks.formal_types``, ``generate.period_months``,
             ``review.next_review_months``).
-        today: The date the register is worked out for; reviews dated after it are left out.
+        today: The date the register is worked out for; a log reviewed after it counts when its period had
+            started or it was signed off by then.
         setting: Only people of this setting (``None``: everyone).
         band_days: The "due within" bands in days.
 
@@ -348,8 +373,7 @@ def build_register(
         >>> rows[0].status, rows[0].refresher_due  # doctest: +SKIP
         ('in date', datetime.date(2029, 3, 4))
     """
-    # a review dated after ``today`` had not happened yet: registers "as at" an earlier date leave it out
-    history = history_by_person(r for r in records if r.reviewed_on <= today)
+    history = history_by_person(r for r in records if _existed_by(r, today))
     generated = generated_periods(settings.outbox / "logs", started_by=today)
     return [_row(p, history.get(p.staff_id, ()), frameworks, settings, today, band_days, generated.get(p.staff_id))
             for p in people_in_scope(roster_people, history, setting)]

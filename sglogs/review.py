@@ -29,6 +29,7 @@ from .read import read_log
 from .read.limited import time_limit_message
 from .record_index import add_review, index_folder
 from .reports.documents import ReviewTemplates, review_context
+from .verdicts import readiness
 
 #: File names sglogs never treats as logs in a folder (Office lock files, sync and system files).
 IGNORED_PREFIXES = ("~$", ".~lock", "~RF", "._", ".")
@@ -179,6 +180,7 @@ def write_review(
         "log": log.model_dump(mode="json"),
         "findings": [f.model_dump(mode="json") for f in findings],
         "ready_for_signoff": ready,
+        "verdict": readiness(findings).value,
         "action_plan": [a.model_dump(mode="json") for a in actions],
         "reviewed_on": today.isoformat(),
         "original": (original or original_file(log)).model_dump(mode="json"),

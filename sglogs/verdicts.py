@@ -7,7 +7,8 @@ The rules, each from the frameworks' text (docs/frameworks.md has the sources):
 
 - **Signed off** (LLR: "After 12months, competencies should be 'signed off' and a fresh log created"): a
   manager's name, a date, and an outcome, where the date is neither later than the day sglogs read the log (a
-  date in the future when it was written) nor earlier than the period's evidence began.
+  date in the future when it was written) nor earlier than the period's evidence began, nor earlier than the
+  log's last dated evidence in its period (signed before the year's evidence was in).
 - **Outcome met**: the manager's written outcome does not say "not (yet) met", "partially" or "unmet", and the
   manager marked no competency "not yet met".
 - **Compliant**: signed off, outcome met, and refresher training in date (refresher rule in ``register``).
@@ -26,9 +27,48 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
-from .core.formatting import long_date
-from .models import CompetencyStatus, ParsedLog
+from .core.formatting import long_date, short_date
+from .models import CompetencyStatus, Finding, ParsedLog
+
+
+class Readiness(StrEnum):
+    """Whether a log is ready for the manager's sign-off, in the words every output uses.
+
+    Example:
+        >>> Readiness.CANNOT_JUDGE.sentence_start
+        'Cannot judge yet'
+    """
+
+    READY = "ready"
+    NOT_READY = "not ready"
+    CANNOT_JUDGE = "cannot judge yet"
+
+    @property
+    def sentence_start(self) -> str:
+        """The verdict as it opens a sentence ("Ready for sign-off", "Not ready for sign-off", "Cannot judge yet")."""
+        return {"ready": "Ready for sign-off", "not ready": "Not ready for sign-off",
+                "cannot judge yet": "Cannot judge yet"}[self.value]
+
+
+#: The finding that says sglogs cannot know which competencies the log must show (``checks.check_coverage``).
+CANNOT_JUDGE_CODE = "FRAMEWORK_UNKNOWN"
+
+
+def readiness(findings: Sequence[Finding]) -> Readiness:
+    """The readiness verdict of a checked log: "cannot judge yet" when its framework or level is unknown
+    (LLR: "All practitioners are expected to meet the Core Competencies" -- without the list, coverage cannot be
+    shown), else "not ready" when any finding blocks sign-off, else "ready".
+
+    Example:
+        >>> readiness([])
+        <Readiness.READY: 'ready'>
+    """
+    if any(f.code == CANNOT_JUDGE_CODE for f in findings):
+        return Readiness.CANNOT_JUDGE
+    return Readiness.NOT_READY if any(f.severity.blocks_signoff for f in findings) else Readiness.READY
+
 
 _NOT_MET_OUTCOME = re.compile(r"\bnot\s+(?:yet\s+)?(?:met|achieved|signed)|\bpartially\b|\bunmet\b", re.IGNORECASE)
 
@@ -57,6 +97,9 @@ class SignOffVerdict:
     signed_off: bool
     outcome_met: bool | None = None
     reason: str | None = None
+    #: the finding that names the problem (``checks.check_signoff``) and its values; empty when signed off
+    code: str = ""
+    values: tuple[tuple[str, str], ...] = ()
 
     @property
     def signed_off_met(self) -> bool:
@@ -78,16 +121,31 @@ def signoff_verdict(log: ParsedLog, read_on: dt.date) -> SignOffVerdict:
     met = _outcome_met(log)
     if missing:
         words = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
-        return SignOffVerdict(False, met, f"no {words} in the sign-off")
+        code = "SIGNOFF_MISSING" if len(missing) == 3 else "SIGNOFF_INCOMPLETE"
+        return SignOffVerdict(False, met, f"no {words} in the sign-off", code, (("missing", words),))
     assert signoff.date is not None
+    signed = long_date(signoff.date)
     if signoff.date > read_on:
-        return SignOffVerdict(False, met, f"the sign-off is dated {long_date(signoff.date)}, later than the day "
-                                          f"the log was read ({long_date(read_on)})")
-    dated = [e.date for e in log.entries if e.date]
-    begins = log.period.start or (min(dated) if dated else None)
+        return SignOffVerdict(False, met, f"the sign-off is dated {signed}, later than the day "
+                                          f"the log was read ({long_date(read_on)})",
+                              "SIGNOFF_FUTURE", (("date", short_date(signoff.date)),))
+    dated = [e for e in log.entries if e.date]
+    begins = log.period.start or min((e.date for e in dated if e.date), default=None)
     if begins and signoff.date < begins:
-        return SignOffVerdict(False, met, f"the sign-off is dated {long_date(signoff.date)}, before the "
-                                          f"period's evidence began ({long_date(begins)})")
+        return SignOffVerdict(False, met, f"the sign-off is dated {signed}, before the period's evidence began "
+                                          f"({long_date(begins)})", "SIGNOFF_BEFORE_EVIDENCE",
+                              (("date", short_date(signoff.date)), ("first", short_date(begins))))
+    # evidence dated after the sign-off (within the period, and not after the day the log was read) went in once
+    # the manager had signed: the manager signed before the year's evidence was in
+    later = [e for e in dated if e.date and signoff.date < e.date <= read_on
+             and (log.period.end is None or e.date <= log.period.end)]
+    if later:
+        last = max(later, key=lambda e: (e.date, e.row))
+        assert last.date is not None
+        return SignOffVerdict(False, met, f"the sign-off is dated {signed}, before the log's last evidence "
+                                          f"({long_date(last.date)})", "SIGNOFF_BEFORE_LAST_EVIDENCE",
+                              (("date", short_date(signoff.date)), ("last", short_date(last.date)),
+                               ("row", str(last.row))))
     return SignOffVerdict(True, met)
 
 

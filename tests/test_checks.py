@@ -212,12 +212,15 @@ def base(tmp_path_factory: pytest.TempPathFactory, frameworks: dict[str, Framewo
             assert sim.log_competency_ids(path) == list(STAGE_4)
             fill = sim.fill_docx if fmt == "docx" else sim.fill_xlsx
             made.expected[fmt] = fill(path, CLEAN, MANAGER_QUIRKS, seed=7)
-            # the simulated manager's assessment is random; a clean log's manager has assessed every one as met
-            LogFile(path).assess().set_label("Outcome", "All competencies met")
+            # the simulated manager's assessment is random; a clean log's manager has assessed every one as met,
+            # and signed after the year's last evidence (02/12/2026; the simulator picks a day from 1 to 20 December)
+            LogFile(path).assess().set_label("Outcome", "All competencies met").set_label("Date of review",
+                                                                                          "15/12/2026")
             made.logs[fmt] = read_log(path, settings, frameworks)
         shutil.copyfile(next(out.rglob("N2_*.docx")), made.oliver)
         made.expected["oliver"] = sim.fill_docx(made.oliver, OLIVER_ENTRIES, MANAGER_QUIRKS, seed=8)
-        LogFile(made.oliver).assess().set_label("Outcome", "All competencies met")
+        LogFile(made.oliver).assess().set_label("Outcome", "All competencies met").set_label("Date of review",
+                                                                                             "15/12/2026")
         made.logs["oliver"] = read_log(made.oliver, settings, frameworks)
     return made
 
@@ -510,17 +513,25 @@ SEEDS: dict[str, Seed] = {
     "date_future_in_period": Seed(lambda log: log.set(14, date="28/12/2026"), (("DATE_FUTURE", E, 14, None),),
                                   message="28/12/2026"),
     # in the future and after the period: said once, as future (the more urgent to fix)
-    "date_future_after_period": Seed(lambda log: log.set(14, date="15/01/2027"), (("DATE_FUTURE", E, 14, None),)),
-    "date_before_period": Seed(lambda log: log.set(1, date="15/11/2025"), (("DATE_BEFORE_PERIOD", W, 1, None),),
+    # row 14 was the only evidence of 3.5: dated outside the year, it covers nothing
+    "date_future_after_period": Seed(lambda log: log.set(14, date="15/01/2027"),
+                                     (("DATE_FUTURE", E, 14, None), ("COMPETENCY_UNCOVERED", E, None, "3.5"))),
+    # row 1 was the only evidence of 1.1 and 4.1: learning from before the year is not evidence of this year
+    "date_before_period": Seed(lambda log: log.set(1, date="15/11/2025"),
+                               (("DATE_BEFORE_PERIOD", W, 1, None), ("COMPETENCY_UNCOVERED", E, None, "1.1"),
+                                ("COMPETENCY_UNCOVERED", E, None, "4.1")),
                                message="15/11/2025, before this log's period (01/01/2026 to 31/12/2026)"),
     # reviewed in January: a January course belongs in the next log
-    "date_after_period": Seed(lambda log: log.set(14, date="10/01/2027"), (("DATE_AFTER_PERIOD", W, 14, None),),
+    "date_after_period": Seed(lambda log: log.set(14, date="10/01/2027"),
+                              (("DATE_AFTER_PERIOD", W, 14, None), ("COMPETENCY_UNCOVERED", E, None, "3.5")),
                               today=dt.date(2027, 1, 20), message="ended (31/12/2026)"),
     # the reader's own warning about the month-only date is not repeated as VALUE_UNCLEAR
     "date_month_only": Seed(lambda log: log.set(3, date="March 2026"), (("DATE_MONTH_ONLY", W, 3, None),),
                             message="(March 2026)"),
     "date_month_only_before_period": Seed(lambda log: log.set(1, date="December 2025"),
-                                          (("DATE_BEFORE_PERIOD", W, 1, None), ("DATE_MONTH_ONLY", W, 1, None))),
+                                          (("DATE_BEFORE_PERIOD", W, 1, None), ("DATE_MONTH_ONLY", W, 1, None),
+                                           ("COMPETENCY_UNCOVERED", E, None, "1.1"),
+                                           ("COMPETENCY_UNCOVERED", E, None, "4.1"))),
     # the first month of the period, month only: not "before the period" although read as 01/01/2026
     "date_month_only_first_month": Seed(lambda log: log.set(1, date="January 2026"),
                                         (("DATE_MONTH_ONLY", W, 1, None),)),
@@ -537,14 +548,14 @@ SEEDS: dict[str, Seed] = {
     "competency_typo_replaces_the_only_ref": Seed(lambda log: log.set(13, competencies="9.9"),
                                                   (("COMPETENCY_UNCOVERED", E, None, "6.10"),
                                                    ("COMPETENCY_NOT_IN_LOG", W, 13, "9.9"))),
-    # one type of learning is both too few types and one type dominating; every reflection says how it was
-    # applied, so fourteen online rows give no ONLINE_NOT_APPLIED
+    # one type of learning only: too few types (advice) and not varied (blocks: the Q-card's "varied"); every
+    # reflection says how it was applied, so fourteen online rows give no ONLINE_NOT_APPLIED
     "variety_all_e_learning": Seed(_all_types("E-learning"),
-                                   (("VARIETY_FEW_TYPES", W, None, None), ("VARIETY_ONE_TYPE", W, None, None)),
+                                   (("VARIETY_FEW_TYPES", W, None, None), ("VARIETY_ONE_TYPE", E, None, None)),
                                    message="uses only E-learning; include at least 3"),
     # 9 of 14 (64%) supervision, still five types
     "variety_one_type_dominates": Seed(_retype_rows("type", dict.fromkeys((4, 5, 6, 8, 11, 13), "Supervision")),
-                                       (("VARIETY_ONE_TYPE", W, None, None),),
+                                       (("VARIETY_MOSTLY_ONE_TYPE", W, None, None),),
                                        message="64% of the entries are 'Supervision'"),
     # only two types, half each: too few types, but none dominates
     "variety_two_types": Seed(_retype_rows("type", {r: "Face-to-face training" if r % 2 else "Supervision"
@@ -563,21 +574,31 @@ SEEDS: dict[str, Seed] = {
     "reflection_emptied": Seed(lambda log: log.set(6, reflection=None), (("REFLECTION_MISSING", E, 6, None),)),
     # an empty reflection on an e-learning row is also online learning with no note of how it was applied
     "reflection_emptied_online": Seed(lambda log: log.set(12, reflection=None),
-                                      (("REFLECTION_MISSING", E, 12, None), ("ONLINE_NOT_APPLIED", W, 12, None))),
+                                      (("REFLECTION_MISSING", E, 12, None), ("ONLINE_NOT_APPLIED", E, 12, None))),
     "reflection_attended": Seed(lambda log: log.set(8, reflection="Attended."), (("REFLECTION_SHORT", W, 8, None),),
                                 message="row 8 is very short"),
     # supervision notes pasted from February into August
-    "reflection_repeated": Seed(_copy_reflection(2, 9), (("REFLECTION_REPEATED", W, 9, None),),
+    "reflection_repeated": Seed(_copy_reflection(2, 9), (("REFLECTION_REPEATED", E, 9, None),),
                                 message="repeats row 2"),
     "reflection_repeated_one_word_changed": Seed(_copy_reflection(2, 9, lambda s: s.replace("away", "off")),
-                                                 (("REFLECTION_REPEATED", W, 9, None),)),
-    "online_not_applied": Seed(lambda log: log.set(12, reflection=NOT_APPLIED), (("ONLINE_NOT_APPLIED", W, 12, None),),
+                                                 (("REFLECTION_REPEATED", E, 9, None),)),
+    "online_not_applied": Seed(lambda log: log.set(12, reflection=NOT_APPLIED), (("ONLINE_NOT_APPLIED", E, 12, None),),
                                message="online learning (E-learning)"),
     "next_steps_removed": Seed(LogFile.clear_next_steps, (("NEXT_STEPS_MISSING", E, None, None),)),
     "signoff_removed": Seed(_clear_signoff("Manager name", "Manager signature", "Date of review"),
-                            (("SIGNOFF_MISSING", W, None, None),)),
-    "signoff_no_manager_name": Seed(_clear_signoff("Manager name"), (("SIGNOFF_MISSING", W, None, None),)),
-    "signoff_no_review_date": Seed(_clear_signoff("Date of review"), (("SIGNOFF_MISSING", W, None, None),)),
+                            (("SIGNOFF_INCOMPLETE", W, None, None),), message="no manager's name or date"),
+    "signoff_no_manager_name": Seed(_clear_signoff("Manager name"), (("SIGNOFF_INCOMPLETE", W, None, None),),
+                                    message="no manager's name"),
+    "signoff_no_review_date": Seed(_clear_signoff("Date of review"), (("SIGNOFF_INCOMPLETE", W, None, None),)),
+    "signoff_block_empty": Seed(_clear_signoff("Manager name", "Manager signature", "Date of review", "Outcome"),
+                                (("SIGNOFF_MISSING", W, None, None),), message="not signed off yet"),
+    # signed on 01/12/2026, then the 02/12/2026 entry (row 14) went in: the sign-off does not cover it
+    "signoff_before_the_last_evidence": Seed(lambda log: log.set_label("Date of review", "01/12/2026"),
+                                             (("SIGNOFF_BEFORE_LAST_EVIDENCE", W, 14, None),),
+                                             message="row 14, 02/12/2026"),
+    # the manager has not assessed anything yet: "not assessed" is never "ready" (issue 13.1)
+    "manager_assessed_none": Seed(lambda log: log.assess(default=""), (("MANAGER_NONE_ASSESSED", E, None, None),),
+                                  message="any of the log's"),
     "child_date_of_birth": Seed(_append_to_reflection(10, "The referral form asked for DOB: 03/04/2021."),
                                 (("CHILD_DATA", W, 10, None),), message="(a date of birth)"),
     "child_nhs_number": Seed(_append_to_reflection(10, "I added the NHS number 943 476 5919 to the form."),
@@ -600,16 +621,18 @@ SEEDS: dict[str, Seed] = {
                                 ("CATCH_ALL_ROW", W, 8, None))),
     # the manager's own assessment is never overridden into "ready"
     "manager_one_not_yet": Seed(lambda log: log.assess({"2.2": "Not yet met"}),
-                                (("MANAGER_NOT_YET", E, None, "2.2"),), message="not yet met"),
+                                # the outcome still says "All competencies met": the contradiction is named
+                                (("MANAGER_NOT_YET", E, None, "2.2"), ("OUTCOME_CONTRADICTS", W, None, None)),
+                                message="not yet met"),
     "manager_5_met_1_not_yet_rest_blank": Seed(
         lambda log: log.assess({**dict.fromkeys(STAGE_4[:5], "Met"), STAGE_4[5]: "not yet met"}, default="")
         .set_label("Outcome", "Not yet met – see next steps"),
         (("MANAGER_NOT_YET", E, None, STAGE_4[5]), ("MANAGER_NOT_ASSESSED", E, None, None),
          ("OUTCOME_NOT_MET", E, None, None)), message="as not yet met"),
     "signoff_in_the_future": Seed(lambda log: log.set_label("Date of review", "28/12/2026"),
-                                  (("SIGNOFF_FUTURE", E, None, None),), message="28/12/2026"),
+                                  (("SIGNOFF_FUTURE", W, None, None),), message="28/12/2026"),
     "signoff_before_the_period": Seed(lambda log: log.set_label("Date of review", "15/12/2025"),
-                                      (("SIGNOFF_BEFORE_EVIDENCE", E, None, None),), message="01/01/2026"),
+                                      (("SIGNOFF_BEFORE_EVIDENCE", W, None, None),), message="01/01/2026"),
     "hours_half_day": Seed(lambda log: log.set(10, hours="half day"), (("VALUE_UNCLEAR", W, 10, None),),
                            message="'half day'"),
 }
@@ -775,7 +798,7 @@ def test_online_reflection_with_focused_is_still_not_applied(base: Base, setting
     edited = copy_of(base, fmt, tmp_path).set(
         12, reflection="The module focused on how children are groomed and abused online, the warning signs to "
                        "look out for and the reporting routes, and ended with a short quiz.")
-    assert rows_of(read_and_check(edited, settings, frameworks)) == [("ONLINE_NOT_APPLIED", W, 12, None)]
+    assert rows_of(read_and_check(edited, settings, frameworks)) == [("ONLINE_NOT_APPLIED", E, 12, None)]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -824,14 +847,14 @@ def test_min_activity_types_from_an_sglogs_toml(base: Base, frameworks: dict[str
 
 
 @pytest.mark.parametrize(("checks", "expected"), [
-    ({"max_type_share": 0.2}, [("VARIETY_ONE_TYPE", W, None, None)]),  # Supervision is 3 of 14 (21%)
+    ({"max_type_share": 0.2}, [("VARIETY_MOSTLY_ONE_TYPE", W, None, None)]),  # Supervision is 3 of 14 (21%)
     ({"bunching_days": 365}, [("EVIDENCE_BUNCHED", W, None, None)]),  # the whole year is "one window"
     ({"min_reflection_words": 33}, [("REFLECTION_SHORT", W, 6, None), ("REFLECTION_SHORT", W, 12, None)]),
     ({"min_entries": 15}, [("NO_EVIDENCE", E, None, None)]),
     ({"min_entries_for_pattern_checks": 15, "min_activity_types": 13}, []),  # too few entries to judge variety
     # supervision counted as online, and only "applied" as a sign of use: the three supervision rows
     ({"online_types": ["supervision"], "application_words": ["applied"]},
-     [("ONLINE_NOT_APPLIED", W, 2, None), ("ONLINE_NOT_APPLIED", W, 9, None), ("ONLINE_NOT_APPLIED", W, 14, None)]),
+     [("ONLINE_NOT_APPLIED", E, 2, None), ("ONLINE_NOT_APPLIED", E, 9, None), ("ONLINE_NOT_APPLIED", E, 14, None)]),
 ], ids=lambda v: ",".join(v) if isinstance(v, dict) else None)
 def test_other_thresholds_are_read_from_settings(base: Base, frameworks: dict[str, Framework],
                                                  checks: dict[str, Any], expected: list[Any]) -> None:
@@ -932,7 +955,8 @@ SAMPLE_VALUES: dict[str, dict[str, Any]] = {
     "COMPETENCY_UNCOVERED": {"competency": "2.4", "text": "Have confidence in voicing concerns."},
     "COMPETENCY_NOT_IN_LOG": {"row": 7, "competency": "9.9"},
     "VARIETY_FEW_TYPES": {"count": 2, "minimum": 3, "types": "Supervision, Face-to-face training"},
-    "VARIETY_ONE_TYPE": {"share": "64%", "type": "Supervision"},
+    "VARIETY_ONE_TYPE": {"type": "E-learning"},
+    "VARIETY_MOSTLY_ONE_TYPE": {"share": "64%", "type": "Supervision"},
     "EVIDENCE_BUNCHED": {"share": "57%", "days": 31, "start": "18/11/2026", "end": "11/12/2026"},
     "REFLECTION_MISSING": {"row": 6},
     "REFLECTION_SHORT": {"row": 8, "count": 1, "minimum": 15},
@@ -941,6 +965,10 @@ SAMPLE_VALUES: dict[str, dict[str, Any]] = {
     "ONLINE_NOT_APPLIED": {"row": 12, "type": "E-learning"},
     "NEXT_STEPS_MISSING": {},
     "SIGNOFF_MISSING": {},
+    "SIGNOFF_INCOMPLETE": {"missing": "manager's name"},
+    "SIGNOFF_BEFORE_LAST_EVIDENCE": {"date": "01/12/2026", "last": "02/12/2026", "row": 14},
+    "MANAGER_NONE_ASSESSED": {"count": 22},
+    "OUTCOME_CONTRADICTS": {"outcome": "All competencies met", "marked": "competency 2.2 is marked"},
     "CATCH_ALL_ROW": {"row": 6, "count": 23, "total": 23},
     "FRAMEWORK_UNKNOWN": {},
     "MANAGER_NOT_YET": {"competency": "2.2", "text": " (\"Recognise the signs\")"},

@@ -499,12 +499,17 @@ def test_one_setting_and_no_roster(year: Year) -> None:
     assert from_reviews["LD020"].setting == HILLSIDE and from_reviews["LD020"].period_start == D("2025-09-01")
 
 
-def test_as_at_an_earlier_date_later_reviews_are_left_out(year: Year) -> None:
+def test_as_at_an_earlier_date_logs_not_yet_started_are_left_out(year: Year) -> None:
+    # a log counts when its period had started (or it was signed off) by then, whenever sglogs read it; NS003's
+    # and PA031's logs had started, but their sign-offs (December 2025) come after the date, so they are not
+    # signed off as at it
     rows = build_register(year.people, year.records, year.frameworks, year.settings, D("2025-01-15"))
     assert {r.staff_id: (r.status, r.last_review) for r in rows if r.last_review} == {
         "LD024": ("in date", D("2024-07-10")), "NF011": ("in date", D("2024-12-10")),
-        "NF012": ("in date", D("2024-12-12")), "PA035": ("in date", D("2024-12-05"))}
-    assert sum(r.compliant for r in rows) == 4 and sum(r.band is Band.NO_REVIEW for r in rows) == 9
+        "NF012": ("in date", D("2024-12-12")), "PA035": ("in date", D("2024-12-05")),
+        "NS003": ("unknown", D("2025-12-15")), "PA031": ("unknown", D("2025-12-10"))}
+    assert not any(r.signed_off for r in rows if r.staff_id in {"NS003", "PA031"})
+    assert sum(r.compliant for r in rows) == 4 and sum(r.band is Band.NO_REVIEW for r in rows) == 7
 
 
 def test_bands_are_data() -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -16,8 +16,10 @@ from ..config import Settings
 from ..errors import SglogsError, UsageError
 from ..files import make_folders  # the one folder maker (security 15.2)
 from ..frameworks import installed_frameworks
+from ..matching import attribute_logs
 from ..models import Framework
 from ..records import ReviewRecord, outbox_reviews
+from ..roster import RosterRules, roster_people
 from .index import _write_index_html, _write_index_xlsx, _write_register_extract
 from .model import (
     BUNDLE_FORMAT,
@@ -102,8 +104,15 @@ def build_bundle(
     stamp = max(created_at.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
     settings_seen: set[str] = set()
 
+    reviews: Iterable[ReviewRecord] = outbox_reviews(settings.outbox)
+    if options.roster is not None:  # the register's matching, so both put a log without identity in one place
+        people, _ = roster_people(options.roster, RosterRules.from_frameworks(
+            installed_frameworks(settings.frameworks_dir)))
+        matched, unmatched = attribute_logs(reviews, people)
+        reviews = [*matched, *(u.record for u in unmatched)]  # unmatched logs stay in, under no staff id
+
     def in_scope() -> Iterator[ReviewRecord]:
-        for record in outbox_reviews(settings.outbox):
+        for record in reviews:
             settings_seen.add(record.log.staff.organisation or "")
             if scope.includes(record):
                 yield record

@@ -61,8 +61,14 @@ def _framework_text(log: _PlannedLog) -> tuple[str, str]:
     return log.framework_name or log.framework, log.level_name or log.level
 
 
+def _ready_cell(log: _PlannedLog) -> str:
+    return "Yes" if log.ready else "Cannot judge yet" if log.cannot_judge else "No"
+
+
 def _verdict_text(log: _PlannedLog) -> str:
-    return "Ready for sign-off" if log.ready else "; ".join(("Not ready", *log.reasons))
+    if log.ready:
+        return "Ready for sign-off"
+    return "; ".join(("Cannot judge yet" if log.cannot_judge else "Not ready", *log.reasons))
 
 
 def _write_register_extract(out: IO[bytes], plan: _Spool) -> None:
@@ -88,7 +94,7 @@ def _write_register_extract(out: IO[bytes], plan: _Spool) -> None:
         log = _PlannedLog.model_validate_json(plan.read_at(offset))
         ws.append([_text_cell(ws, v) for v in (
             log.staff_id, log.name, log.setting, log.role, *_framework_text(log), log.period_start,
-            log.period_end, log.reviewed_on, "Yes" if log.ready else "No", log.outcome, log.manager, count,
+            log.period_end, log.reviewed_on, _ready_cell(log), log.outcome, log.manager, count,
             _verdict_text(log))])
     wb.save(out)
 
@@ -177,7 +183,8 @@ compared with manifest.json.</p>
 {{ log.level }}{% endif %}</td>
 <td>{{ uk(log.period_start) }}{% if log.period_start or log.period_end %} to {% endif %}{{ uk(log.period_end) }}</td>
 <td>{{ uk(log.reviewed_on) }}</td>
-<td>{% if log.ready %}<span class="yes">Ready for sign-off</span>{% else %}<span class="no">Not ready</span>
+<td>{% if log.ready %}<span class="yes">Ready for sign-off</span>{% else %}<span class="no">
+{%- if log.cannot_judge %}Cannot judge yet{% else %}Not ready{% endif %}</span>
 {%- if log.reasons %}<ul>{% for reason in log.reasons %}<li>{{ reason }}</li>{% endfor %}</ul>{% endif %}
 {%- endif %}</td>
 <td>{{ log.outcome }}{% if log.manager %} ({{ log.manager }}){% endif %}</td>

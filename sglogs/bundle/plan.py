@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from ..core.names import fold
 from ..models import Framework
 from ..records import EVIDENCE_SUFFIX, ReviewRecord
+from ..verdicts import Readiness, readiness
 from .model import _HASH_MEMO, _SAFE_NAME, CHUNK_BYTES, REVIEW_DOCUMENTS, MissingItem
 from .verdict import verdict_of
 
@@ -80,6 +81,7 @@ class _PlannedLog(BaseModel):
     period_end: dt.date | None
     reviewed_on: dt.date
     ready: bool
+    cannot_judge: bool = False
     outcome: str
     manager: str
     log_id: str
@@ -260,7 +262,8 @@ class _Planner:
             role=log.staff.role or "", framework=log.framework or "", level=log.level or "",
             period_start=log.period.start, period_end=log.period.end, reviewed_on=record.reviewed_on,
             framework_name=framework.title if framework else "", level_name=level.name if level else "",
-            reasons=reasons, ready=ready, outcome=log.signoff.outcome or "", manager=log.signoff.manager or "",
+            reasons=reasons, ready=ready, cannot_judge=readiness(record.findings) is Readiness.CANNOT_JUDGE,
+            outcome=log.signoff.outcome or "", manager=log.signoff.manager or "",
             log_id=log_id,
             items=tuple(items), missing=tuple(missing),
         )

@@ -191,5 +191,7 @@ class BundleOptions(BaseModel):
     out: Path = Field(description="The zip to write; replaced when it exists.")
     sign: Path | None = Field(default=None, description="The organisation's Ed25519 private key (PEM); "
                               "the bundle then holds manifest.sig.")
+    roster: Path | None = Field(default=None, description="A roster: logs without a staff id go to the person "
+                                "their cover names (as the register matches them).")
 
 

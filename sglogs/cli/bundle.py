@@ -41,6 +41,9 @@ def register(app: typer.Typer) -> None:
         sign: Annotated[Path | None, typer.Option(
             "--sign", metavar="KEY.pem", help="Sign the bundle with the organisation's private key (made by "
             "'sglogs keys new').")] = None,
+        roster: Annotated[Path | None, typer.Option(
+            "--roster", metavar="FILE", help="The staff roster: logs without a staff id are matched to the person "
+            "their cover names, as the register does.")] = None,
         outbox: OutboxOption = None,
     ) -> None:
         """Bundle the evidence of a setting, named staff or everyone: logs, reviews, register extract, index.
@@ -52,7 +55,8 @@ def register(app: typer.Typer) -> None:
         scope = bundle_scope(setting=setting, staff_ids=ids, everyone=everyone,
                              date_from=parse_date(date_from, "--from"), date_to=parse_date(date_to, "--to"))
         with file_progress("Bundling") as on_progress:
-            report = build_bundle(BundleOptions(scope=scope, out=out_file, sign=sign), outbox_settings(outbox),
+            report = build_bundle(BundleOptions(scope=scope, out=out_file, sign=sign, roster=roster),
+                                  outbox_settings(outbox),
                                   on_progress=on_progress)
         out.print(str(report.out))
         out.print(f"SHA-256 {report.manifest_sha256}")  # the fingerprint, for scripts that send it on

@@ -155,32 +155,38 @@ def check(
     """
     from ..checks import check_log, ready_for_signoff
     from ..read.limited import read_log_in_time
+    from ..verdicts import readiness
 
     settings = load_settings()
     frameworks = installed_frameworks(settings.frameworks_dir)
     log = read_log_in_time(path, settings, frameworks)
     findings = check_log(log, settings.checks, frameworks=frameworks)
     ready = ready_for_signoff(findings)
+    verdict = readiness(findings)
     if as_json:
         sys.stdout.write(json.dumps({
             "log_id": log.log_id, "staff_id": log.staff.id, "ready_for_signoff": ready,
+            "verdict": verdict.value.replace(" ", "_"),
             "findings": [f.model_dump(mode="json") for f in findings],
         }, indent=2, ensure_ascii=False) + "\n")
     else:
-        _print_findings(log, findings, ready)
+        _print_findings(log, findings, verdict)
     if not ready:
         raise typer.Exit(int(ExitCode.FINDINGS))
 
 
-def _print_findings(log: Any, findings: list[Any], ready: bool) -> None:
+def _print_findings(log: Any, findings: list[Any], verdict: Any) -> None:
     who = " ".join(p for p in (log.staff.name, f"({log.staff.id})" if log.staff.id else None) if p)
     out.print(Text(f"{who or Path(log.source.path).name}: {len(log.entries)} evidence entries", style="bold"))
     for item in findings:
         colour = "red" if item.severity.blocks_signoff else "yellow"
         out.print(Text.assemble((f"  {item.severity.value:<7} ", colour), (f"{item.code:<22} ", "dim"),
                                 item.message))
-    verdict = ("Ready for sign-off", "green") if ready else ("Not ready for sign-off: fix the errors above", "red")
-    out.print(Text(verdict[0], style=f"bold {verdict[1]}"))
+    words, colour = {"ready": ("Ready for sign-off", "green"),
+                     "not ready": ("Not ready for sign-off: fix the errors above", "red"),
+                     "cannot judge yet": ("Cannot judge yet: sglogs does not know this log's framework and level; "
+                                          "write them on its cover or match it to the roster", "yellow")}[verdict.value]
+    out.print(Text(words, style=f"bold {colour}"))
 
 
 @app.command()
@@ -197,6 +203,7 @@ def review(
     Example: sglogs review inbox/ --out outbox/reviews
     """
     from ..review import review_folder, review_log
+    from ..verdicts import readiness
 
     settings = outbox_settings(outbox)
     target = out_dir or settings.outbox / "reviews"
@@ -213,7 +220,8 @@ def review(
                                                                                 else reviewing, n))
         for result in sorted(batch.results, key=lambda r: (r.ready, r.staff_id or "")):
             errors = sum(1 for f in result.findings if f.severity.blocks_signoff)
-            state = "ready" if result.ready else f"not ready ({errors} to fix)"
+            state = ("ready" if result.ready else "cannot judge yet (framework or level unknown)"
+                     if readiness(result.findings).value == "cannot judge yet" else f"not ready ({errors} to fix)")
             out.print(f"{result.staff_id or result.source.name}: {state}")
         for source, reason in batch.failures:
             err.print(f"{source.name}: {reason}")

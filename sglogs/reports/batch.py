@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..files import atomic_save
+from ..verdicts import readiness
 from ..workbook_text import append_text  # security: every string a string, never a formula
 
 if TYPE_CHECKING:
@@ -35,7 +36,8 @@ def write_batch_summary(report: BatchReport, path: Path, mode: int = 0o600) -> P
     for result in sorted(report.results, key=lambda r: (r.ready, r.staff_id or "")):
         errors = [f for f in result.findings if f.severity.blocks_signoff]
         append_text(ws, [result.staff_id or "", result.log_id or "", result.source.name,
-                         "Yes" if result.ready else "No", len(errors), len(result.findings) - len(errors),
+                         "Yes" if result.ready else readiness(result.findings).sentence_start.replace(
+                             " for sign-off", ""), len(errors), len(result.findings) - len(errors),
                          result.entries,
                          "\n".join(f.message for f in errors[:12]) + ("\n…" if len(errors) > 12 else "")])
     _style(ws, (12, 24, 36, 12, 8, 10, 8, 90))

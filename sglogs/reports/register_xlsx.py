@@ -56,7 +56,7 @@ COLUMNS: tuple[tuple[str, float, Callable[[RegisterRow], Any], str], ...] = (
     ("Designated lead", 11, lambda r: _yes(r.designated_lead), "text"),
     ("Log period start", 11, lambda r: r.period_start, "date"),
     ("Log period end", 11, lambda r: r.period_end, "date"),
-    ("Manager's review date", 11, lambda r: r.last_review, "date"),
+    ("Sign-off date", 11, lambda r: r.last_review, "date"),
     ("Signed off", 9, lambda r: _yes(r.signed_off) if r.read_on else "", "text"),
     ("Manager's outcome", 28, lambda r: r.signoff_outcome, "wrap"),
     ("Met (manager's assessment)", 13, lambda r: r.manager_met, "number"),

@@ -77,6 +77,7 @@ from ..models import (
     Severity,
 )
 from ..shipped import shipped_path
+from ..verdicts import Readiness, readiness
 
 __all__ = ["ACTION_BLANK_ROWS", "MATRIX_MAX_COLUMNS", "SUGGESTIONS_FILE", "load_suggestions", "review_context"]
 
@@ -179,8 +180,10 @@ def review_context(
         "counts": counts,
         "summary": _summary(log, coverage, counts),
         "ready": not errors,
-        "ready_label": "No" if errors else "Yes",
-        "ready_sentence": _ready_sentence(len(errors), len(warnings)),
+        "ready_label": ("Cannot judge yet" if readiness(findings) is Readiness.CANNOT_JUDGE
+                        else "No" if errors else "Yes"),
+        "ready_sentence": _ready_sentence(len(errors), len(warnings), readiness(findings)),
+        "verdict": readiness(findings).value,
         "coverage": coverage,
         "matrix": {
             "columns": columns,
@@ -391,7 +394,11 @@ def _summary(log: ParsedLog, coverage: Sequence[Mapping[str, Any]], counts: Mapp
             "assessment": assessment, "findings": findings}  # fmt: skip
 
 
-def _ready_sentence(errors: int, warnings: int) -> str:
+def _ready_sentence(errors: int, warnings: int, verdict: Readiness = Readiness.READY) -> str:
+    if verdict is Readiness.CANNOT_JUDGE:
+        return ("Cannot judge yet: sglogs does not know this log's framework and level, so it cannot tell which "
+                "competencies the log must show; write them on the log's cover or match it to the roster, then "
+                "review it again.")
     if errors:
         return f"Not ready for sign-off: {_plural(errors, 'error', 'errors')} must be put right first."
     if warnings:

@@ -58,6 +58,7 @@ __all__ = [
     "normalise_level_text",
     "parse_uk_date",
     "read_roster",
+    "roster_people",
     "write_roster_errors",
 ]
 
@@ -104,6 +105,25 @@ def read_roster(
         if count == 0:
             raise RosterError(_no_staff_message(table.header))
 
+
+
+
+def roster_people(path: StrPath, rules: RosterRules | LevelLookup | None = None
+                  ) -> tuple[list[StaffMember], list[RosterRowError]]:
+    """A whole roster at once: its valid people and its rejected rows (``read_roster`` gathered).
+
+    Raises ``RosterError`` when the file as a whole cannot be used.
+
+    Example:
+        >>> people, rejected = roster_people("examples/roster.xlsx")  # doctest: +SKIP
+        >>> len(people), len(rejected)  # doctest: +SKIP
+        (30, 0)
+    """
+    people: list[StaffMember] = []
+    rejected: list[RosterRowError] = []
+    for item in read_roster(path, rules):
+        (rejected if isinstance(item, RosterRowError) else people).append(item)  # type: ignore[arg-type]
+    return people, rejected
 
 def count_rows(path: StrPath) -> int:
     """Count a roster's non-blank data rows (what ``read_roster`` will yield), for a progress bar.
