@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -75,6 +76,58 @@ def identity_properties(identity: LogIdentity) -> dict[str, str]:
     """
     values = identity.model_dump(include=set(_FIELDS))
     return {f"sglogs_{name}": str(values[name]) for name in _FIELDS}
+
+
+#: The first field of every page code: the format's name and version, so a reader can refuse what it cannot read.
+QR_PREFIX = "SGLOG1"
+
+
+def qr_payload(identity: LogIdentity, page: int = 0) -> str:
+    """The text of the QR code printed on a page of a paper log: the identity and the page (0 = not fixed).
+
+    Fields are ``;``-separated and percent-encoded, so a staff id holding ``;`` or spaces survives; dates are
+    compact (``YYYYMMDD``) to keep the code small enough to print beside the footer line.
+
+    Example:
+        >>> ident = LogIdentity(log_id="S001-20260101-ab12", staff_id="S 001", framework="london", level="2",
+        ...     period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31))
+        >>> qr_payload(ident, 3)
+        'SGLOG1;S001-20260101-ab12;S%20001;london;2;20260101;20261231;3'
+    """
+    fields = (identity.log_id, identity.staff_id, identity.framework, identity.level,
+              identity.period_start.strftime("%Y%m%d"), identity.period_end.strftime("%Y%m%d"), str(page))
+    return ";".join([QR_PREFIX, *(urllib.parse.quote(f, safe="-_.") for f in fields)])
+
+
+@dataclass(frozen=True)
+class PageCode:
+    """What one page's QR code says: whose log it is and which page (``page`` 0 when the layout does not fix it)."""
+
+    identity: LogIdentity
+    page: int
+
+
+def parse_qr_payload(text: str) -> PageCode | None:
+    """The identity and page in a decoded QR code's text, or ``None`` when it is not an sglogs page code.
+
+    Example:
+        >>> code = parse_qr_payload("SGLOG1;S001-20260101-ab12;S%20001;london;2;20260101;20261231;3")
+        >>> code.identity.staff_id, code.page
+        ('S 001', 3)
+        >>> parse_qr_payload("https://example.org") is None
+        True
+    """
+    parts = text.strip().split(";")
+    if len(parts) != 8 or parts[0] != QR_PREFIX:
+        return None
+    log_id, staff_id, framework, level, start, end, page = (urllib.parse.unquote(p) for p in parts[1:])
+    try:
+        identity = LogIdentity(log_id=log_id, staff_id=staff_id, framework=framework, level=level,
+                               period_start=dt.datetime.strptime(start, "%Y%m%d").date(),
+                               period_end=dt.datetime.strptime(end, "%Y%m%d").date())
+        return PageCode(identity, int(page))
+    except ValueError:
+        return None
 
 
 # ------------------------------------------------------------------------------------------- reading
