@@ -36,6 +36,15 @@ class PreparedTemplate:
         """Post-process one rendered part (nothing by default)."""
         return xml
 
+    def page_code_parts(self, context: dict[str, Any], identity: LogIdentity) -> dict[str, bytes]:
+        """The parts that carry this log's page codes (QR pictures and what places them); none by default.
+
+        Example:
+            >>> sorted(tpl.page_code_parts(context, identity))  # doctest: +SKIP
+            ['word/media/image1.png']
+        """
+        return {}
+
     def render_parts(self, context: dict[str, Any]) -> dict[str, bytes]:
         """Render the parts that hold placeholders for one person.
 
@@ -68,6 +77,7 @@ class PreparedTemplate:
             >>> tpl.write(Path("outbox/logs/S001.docx"), context, identity)  # doctest: +SKIP
         """
         rendered = self.render_parts(context)
+        rendered |= self.page_code_parts(context, identity)
         rendered |= identity_parts(context, identity, now or dt.datetime.now(dt.UTC))
         write_package(out, self.order, self.static, rendered, mode=mode)
 
