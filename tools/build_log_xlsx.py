@@ -7,15 +7,22 @@ in ``sglogs/generate/xlsx.py`` and docs/templates.md.
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 
-from sglogs.generate.context import GUIDANCE
+from sglogs.generate.context import COMPETENCY_HEADER_POINTS, EVIDENCE_ROWS_PER_PAGE, GUIDANCE
+from sglogs.generate.qr import QR_SIZE_CM, qr_png
 
 OUT = Path(__file__).resolve().parent.parent / "sglogs" / "data" / "templates" / "log.xlsx"
 ACCENT = "1F5F5B"  # dark teal, the same accent as the Word log
@@ -45,6 +52,36 @@ def header_row(ws, row: int, labels: list[str]) -> None:
         c = ws.cell(row=row, column=col, value=label)
         c.font, c.fill, c.border = HEADER_FONT, HEADER_FILL, BORDER
         c.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+#: Width of the column at the right of each printed sheet that holds the page code (characters).
+QR_COLUMN_WIDTH = 12
+#: The name the generator finds page-code pictures by (sglogs/generate/xlsx.py puts in each log's own code).
+PAGE_CODE_NAME = "sglogs page code"
+_PLACEHOLDER = "SGLOG1;placeholder;placeholder;placeholder;0;20000101;20000101;0"
+
+
+def print_scale(ws, landscape: bool) -> float:
+    """The scale "fit to one page wide" prints the sheet at (A4, 0.5 inch side margins), as LibreOffice does."""
+    widths = [ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ws.max_column + 1)]
+    sheet_points = sum(int(7 * w + 5) for w in widths) * 0.75  # Excel's column width to pixels, at 96 dpi
+    paper_points = ((29.7 if landscape else 21.0) / 2.54 - 1.0) * 72
+    return min(1.0, paper_points / sheet_points)
+
+
+def page_code(ws, rows: list[int], landscape: bool) -> None:
+    """Placeholder page-code pictures in a narrow column right of the sheet, at the first row of each page.
+
+    ``rows`` are 1-based row numbers. The picture is drawn larger than QR_SIZE_CM by the print scale, so that
+    it prints at QR_SIZE_CM.
+    """
+    column = ws.max_column + 1
+    ws.column_dimensions[get_column_letter(column)].width = QR_COLUMN_WIDTH
+    pixels = round(QR_SIZE_CM / 2.54 * 96 / print_scale(ws, landscape))
+    for row in rows:
+        picture = Image(io.BytesIO(qr_png(_PLACEHOLDER)))
+        picture.width = picture.height = pixels
+        ws.add_image(picture, f"{get_column_letter(column)}{row}")
 
 
 def page_setup(ws, landscape: bool, repeat_rows: str | None = None) -> None:
@@ -110,6 +147,7 @@ def cover(wb: Workbook) -> None:
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
+    page_code(ws, [1], landscape=False)
     page_setup(ws, landscape=False)
 
 
@@ -132,7 +170,15 @@ def competencies(wb: Workbook) -> None:
     met.promptTitle, met.prompt = "Manager", "Met or not yet met, at review"
     ws.add_data_validation(met)
     met.add("E5")
+    met.showInputMessage = True
+    ws.row_dimensions[4].height = COMPETENCY_HEADER_POINTS
     ws.freeze_panes = "A5"
+    # the rows are each person's competencies: the generator repeats this one picture and the page break
+    # below once per page (see finish())
+    # on the first row under the header: a picture reaching into the repeated header row would print a strip
+    # of itself on every page
+    page_code(ws, [5], landscape=True)
+    ws.row_breaks.append(Break(id=5))
     page_setup(ws, landscape=True, repeat_rows="4:4")
 
 
@@ -165,13 +211,26 @@ def evidence(wb: Workbook) -> None:
     hours = DataValidation(type="decimal", operator="between", formula1="0", formula2="200", allow_blank=True,
                            errorStyle="warning")
     hours.error = "Hours as a number, e.g. 2.5 for two and a half hours."
-    comps = DataValidation(type="list", formula1="=CompetencyIds", allow_blank=True, showErrorMessage=False)
+    kind.promptTitle, kind.prompt = "Type of learning", "Pick from the list, or type your own."
+    hours.errorTitle = "Hours"
+    hours.promptTitle, hours.prompt = "Hours", "How long it took, e.g. 1.5 (leave empty if it does not apply)."
+    # a list allows one id per cell; several ids are typed with commas, so a value not in the list only warns
+    comps = DataValidation(type="list", formula1="=CompetencyIds", allow_blank=True, errorStyle="warning")
     comps.promptTitle = "Competencies"
-    comps.prompt = "Pick one, or type several separated by commas (e.g. 4.1, 4.3)."
+    comps.prompt = "Pick one from the list, or type several separated by commas, e.g. 4.1, 4.3."
+    comps.errorTitle = "Several competencies?"
+    comps.error = ("Several ids separated by commas (e.g. 4.1, 4.3) are fine: choose Yes to keep them. "
+                   "Check each id is on the Competencies sheet.")
     for dv, col in ((date, "A"), (kind, "C"), (hours, "D"), (comps, "E")):
+        dv.showErrorMessage = dv.showInputMessage = True
         ws.add_data_validation(dv)
         dv.add(f"{col}4:{col}{last}")
     ws.freeze_panes = "A4"
+    # fixed pages: a break every EVIDENCE_ROWS_PER_PAGE rows, and a page code at the top of each page
+    starts = list(range(4 + EVIDENCE_ROWS_PER_PAGE, last + 1, EVIDENCE_ROWS_PER_PAGE))
+    for start in starts:
+        ws.row_breaks.append(Break(id=start - 1))
+    page_code(ws, [4, *starts], landscape=True)  # below the repeated header row, as on Competencies
     page_setup(ws, landscape=True, repeat_rows="3:3")
 
 
@@ -193,7 +252,8 @@ def next_steps(wb: Workbook) -> None:
             c = ws.cell(row=row, column=col)
             c.font, c.border, c.alignment = BODY, BORDER, WRAP_TOP
         ws.cell(row=row, column=3).number_format = "dd/mm/yyyy"
-    yes_no = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True)
+    yes_no = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True, showInputMessage=True)
+    yes_no.promptTitle, yes_no.prompt = "Action plan", "Yes once the next step is on your setting's action plan."
     ws.add_data_validation(yes_no)
     yes_no.add(f"D5:D{4 + NEXT_STEP_ROWS}")
     row = 6 + NEXT_STEP_ROWS
@@ -201,7 +261,8 @@ def next_steps(wb: Workbook) -> None:
     labels = ["Manager name", "Manager signature", "Date of review", "Outcome", "Staff signature", "Date",
               "Next review date"]
     outcome = DataValidation(type="list", formula1='"All competencies met,Not yet met – see next steps"',
-                             allow_blank=True)
+                             allow_blank=True, showInputMessage=True)
+    outcome.promptTitle, outcome.prompt = "Outcome", "Manager: pick the outcome of the review."
     ws.add_data_validation(outcome)
     for offset, label in enumerate(labels, start=1):
         r = row + offset
@@ -215,6 +276,7 @@ def next_steps(wb: Workbook) -> None:
             ws.cell(row=r, column=2).number_format = "dd/mm/yyyy"
         if label == "Outcome":
             outcome.add(f"B{r}")
+    page_code(ws, [1], landscape=False)
     page_setup(ws, landscape=False)
 
 
@@ -230,7 +292,9 @@ def carried(wb: Workbook) -> None:
                                  "{{ c.text }}"], start=1):
         cell = ws.cell(row=5, column=col, value=value)
         cell.font, cell.border, cell.alignment = BODY, BORDER, WRAP_TOP
+    page_code(ws, [1], landscape=False)
     page_setup(ws, landscape=False)
+    ws.page_setup.fitToHeight = 1  # one page, so its one page code is on every page it prints
 
 
 def lists(wb: Workbook) -> None:
@@ -258,8 +322,56 @@ def build(out: Path = OUT) -> Path:
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == "Evidence"
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    out.write_bytes(finish(buffer.getvalue()))
     return out
+
+
+def finish(package: bytes) -> bytes:
+    """Name the page-code pictures, and make the Competencies sheet's break and picture repeat per page.
+
+    openpyxl cannot write either: it names pictures "Image n", and its page breaks are fixed numbers, where
+    the Competencies sheet's pages depend on each person's competencies (``page_codes`` in the log context).
+    """
+    source = zipfile.ZipFile(io.BytesIO(package))
+    competencies_sheet = _sheet_parts(source)["Competencies"]
+    competencies_drawing = _drawing_of(source, competencies_sheet)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/drawings/drawing") and info.filename.endswith(".xml"):
+                text = re.sub(r'name="Image \d+" descr="Picture"', f'name="{PAGE_CODE_NAME}" descr="QR code: which log '
+                              'this page belongs to, for scanned paper logs"', data.decode())
+                if info.filename == competencies_drawing:
+                    text = re.sub(r"(<oneCellAnchor>.*?<row>)\d+(</row>.*?id=\")\d+(\".*?</oneCellAnchor>)",
+                                  r"{% for row in page_codes.competency_rows %}\g<1>{{ row }}\g<2>{{ loop.index }}"
+                                  r"\g<3>{% endfor %}", text, flags=re.DOTALL)
+                data = text.encode()
+            elif info.filename == competencies_sheet:
+                data = re.sub(rb"<rowBreaks .*?</rowBreaks>",
+                              b"<rowBreaks><!--SGLOGS:{% for row in page_codes.competency_breaks %}-->"
+                              b'<brk id="{{ row }}" max="16383" man="1"/><!--SGLOGS:{% endfor %}--></rowBreaks>',
+                              data, flags=re.DOTALL)
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def _sheet_parts(source: zipfile.ZipFile) -> dict[str, str]:
+    workbook = source.read("xl/workbook.xml").decode()
+    rels = source.read("xl/_rels/workbook.xml.rels").decode()
+    targets = dict(re.findall(r'Target="/?(?:xl/)?([^"]+)" Id="(rId\d+)"', rels))
+    by_id = {rid: target for target, rid in targets.items()}
+    found = re.findall(r'<sheet [^>]*name="([^"]+)" sheetId="\d+"[^>]*r:id="(rId\d+)"', workbook)
+    return {name: f"xl/{by_id[rid]}" for name, rid in found}
+
+
+def _drawing_of(source: zipfile.ZipFile, sheet: str) -> str:
+    folder, name = sheet.rsplit("/", 1)
+    rels = source.read(f"{folder}/_rels/{name}.rels").decode()
+    target = re.search(r'Target="([^"]*drawing\d+\.xml)"', rels).group(1)
+    return "xl/drawings/" + target.rsplit("/", 1)[1]
 
 
 if __name__ == "__main__":

@@ -18,16 +18,20 @@ Template conventions (docs/templates.md):
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from lxml import etree
 
 from ..core.ooxml import CORE_PART, CUSTOM_PART, CompressedPart, ensure_property_parts, read_parts
 from ..errors import TemplateError
+from ..models import LogIdentity
 from .prepared import PreparedTemplate
+from .qr import page_code_png
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _N = {"m": NS}
@@ -37,6 +41,13 @@ _MARKER = re.compile(r"<!--SGLOGS:(.*?)-->", re.DOTALL)
 _JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _SHEET_PART = re.compile(r"xl/worksheets/sheet\d+\.xml")
+_DRAWING_PART = re.compile(r"xl/drawings/drawing\d+\.xml")
+#: The pictures a template marks as page codes (tools/build_log_xlsx.py names them so; Excel keeps the name).
+PAGE_CODE_NAME = "sglogs page code"
+_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+_DRAWING_NS = {"xdr": _XDR, "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+               "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+_R_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
 _WORKBOOK = "xl/workbook.xml"
 _SHARED_STRINGS = "xl/sharedStrings.xml"
 
@@ -67,6 +78,9 @@ class XlsxLogTemplate(PreparedTemplate):
         >>> tpl.write(Path("out.xlsx"), context, identity)  # doctest: +SKIP
     """
 
+    #: the media parts holding the template's page-code pictures, replaced by each log's own code
+    page_codes: tuple[str, ...] = ()
+
     @classmethod
     def prepare(cls, path: Path) -> XlsxLogTemplate:
         """Read the template once, turn placeholder cells into Jinja, and compile the changed parts."""
@@ -81,6 +95,11 @@ class XlsxLogTemplate(PreparedTemplate):
             source = _sheet_source(path, name, parts[name], shared)
             if source is not None:
                 templates[name] = _compile(env, path, name, source)
+        for name in [n for n in parts if _DRAWING_PART.fullmatch(n)]:
+            # a drawing may repeat its pictures per page (the Competencies sheet's page codes)
+            if _JINJA_MARK.search(parts[name].decode("utf-8", "replace")):
+                templates[name] = _compile(env, path, name, parts[name].decode("utf-8"))
+        page_codes = _page_code_media(parts)
         workbook = _workbook_source(parts[_WORKBOOK])
         templates[_WORKBOOK] = _compile(env, path, _WORKBOOK, workbook)
         if not any("log.footer" in parts[n].decode("utf-8", "replace") for n in parts if _SHEET_PART.fullmatch(n)):
@@ -95,8 +114,41 @@ class XlsxLogTemplate(PreparedTemplate):
         dynamic = set(templates) | {CORE_PART, CUSTOM_PART}
         order = [n for n in parts if n not in dynamic or n in templates]
         order += [CORE_PART, CUSTOM_PART]
-        static = {n: CompressedPart.from_bytes(n, c) for n, c in parts.items() if n not in dynamic}
-        return cls(path=path, order=tuple(order), static=static, templates=templates)
+        static = {n: CompressedPart.from_bytes(n, c) for n, c in parts.items() if n not in dynamic | set(page_codes)}
+        return cls(path=path, order=tuple(order), static=static, templates=templates, page_codes=page_codes)
+
+    def page_code_parts(self, context: dict[str, Any], identity: LogIdentity) -> dict[str, bytes]:
+        """This log's QR code in place of the template's page-code pictures (page 0: not fixed).
+
+        Example:
+            >>> sorted(tpl.page_code_parts(context, identity))  # doctest: +SKIP
+            ['xl/media/image1.png', 'xl/media/image2.png']
+        """
+        return {name: page_code_png(identity, 0) for name in self.page_codes}
+
+
+def _page_code_media(parts: dict[str, bytes]) -> tuple[str, ...]:
+    """The media parts of the pictures named ``sglogs page code`` in the template's drawings."""
+    found: list[str] = []
+    for name in [n for n in parts if _DRAWING_PART.fullmatch(n)]:
+        rels_name = f"xl/drawings/_rels/{name.rsplit('/', 1)[1]}.rels"
+        if rels_name not in parts:
+            continue
+        targets = {}
+        for rel in etree.fromstring(parts[rels_name]).iterfind("rel:Relationship", _DRAWING_NS):
+            target = rel.get("Target", "")
+            # openpyxl writes absolute targets (/xl/media/..), Excel relative ones (../media/..)
+            targets[rel.get("Id")] = target[1:] if target.startswith("/") else posixpath.normpath(
+                posixpath.join("xl/drawings", target))
+        for pic in etree.fromstring(parts[name]).iter(f"{{{_XDR}}}pic"):
+            c_nv_pr = pic.find("xdr:nvPicPr/xdr:cNvPr", _DRAWING_NS)
+            blip = pic.find(".//a:blip", _DRAWING_NS)
+            if c_nv_pr is None or blip is None or c_nv_pr.get("name") != PAGE_CODE_NAME:
+                continue
+            target = targets.get(blip.get(_R_EMBED))
+            if target in parts and target not in found:
+                found.append(target)
+    return tuple(found)
 
 
 def _compile(env: jinja2.Environment, path: Path, name: str, source: str) -> jinja2.Template:
