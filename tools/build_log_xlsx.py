@@ -328,34 +328,79 @@ def build(out: Path = OUT) -> Path:
     return out
 
 
-def finish(package: bytes) -> bytes:
-    """Name the page-code pictures, and make the Competencies sheet's break and picture repeat per page.
+#: Where each log's page code of page N goes (sglogs/generate/xlsx.py draws whatever the rendered drawings link).
+PAGE_MEDIA = "/xl/media/sglogs-page-{page}.png"
+_IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+#: Printed pages of the Competencies sheet, as the template counts them.
+_COMPETENCY_PAGES = "page_codes.competency_rows|length"
 
-    openpyxl cannot write either: it names pictures "Image n", and its page breaks are fixed numbers, where
-    the Competencies sheet's pages depend on each person's competencies (``page_codes`` in the log context).
+
+def finish(package: bytes) -> bytes:
+    """Number the page codes, and make the Competencies sheet's break and picture repeat per page.
+
+    openpyxl cannot write any of it: it names pictures "Image n" and gives each its own fixed file, and its
+    page breaks are fixed numbers, where the Competencies sheet's pages depend on each person's competencies
+    (``page_codes`` in the log context). Here every picture links ``sglogs-page-<n>.png``, n its printed
+    page in the workbook (sheets print in order, the hidden Lists sheet not at all); the generator draws
+    each log's code of page n into that file.
     """
     source = zipfile.ZipFile(io.BytesIO(package))
-    competencies_sheet = _sheet_parts(source)["Competencies"]
-    competencies_drawing = _drawing_of(source, competencies_sheet)
+    sheets = _sheet_parts(source)
+    drawings = {_drawing_of(source, part): name for name, part in sheets.items() if _has_drawing(source, part)}
+    replaced: dict[str, bytes] = {}
+    first_page, after_competencies = 1, False
+    for sheet_name, part in sheets.items():
+        drawing = next((d for d, n in drawings.items() if n == sheet_name), None)
+        if drawing is None:
+            continue
+        text = re.sub(r'name="Image \d+" descr="Picture"', f'name="{PAGE_CODE_NAME}" descr="QR code: which log and '
+                      'page this is, for scanned paper logs"', source.read(drawing).decode())
+        rels = f"xl/drawings/_rels/{drawing.rsplit('/', 1)[1]}.rels"
+        offset = f" + {_COMPETENCY_PAGES}" if after_competencies else ""
+        if sheet_name == "Competencies":
+            anchor = r"(<oneCellAnchor>.*?<row>)\d+(</row>.*?id=\")\d+(\".*?r:embed=\")rId\d+(\".*?</oneCellAnchor>)"
+            text = re.sub(anchor,
+                          r"{% for row in page_codes.competency_rows %}{% set page = " + str(first_page)
+                          + r" + loop.index0 %}\g<1>{{ row }}\g<2>{{ loop.index }}\g<3>rIdPage{{ page }}\g<4>"
+                          r"{% endfor %}", text, flags=re.DOTALL)
+            links = ("{% for row in page_codes.competency_rows %}{% set page = " + str(first_page)
+                     + " + loop.index0 %}" + _image_rel("{{ page }}") + "{% endfor %}")
+            replaced[part] = re.sub(
+                rb"<rowBreaks .*?</rowBreaks>",
+                b"<rowBreaks><!--SGLOGS:{% for row in page_codes.competency_breaks %}-->"
+                b'<brk id="{{ row }}" max="16383" man="1"/><!--SGLOGS:{% endfor %}--></rowBreaks>',
+                source.read(part), flags=re.DOTALL)
+            after_competencies = True
+        else:
+            count = len(re.findall(r'r:embed="rId\d+"', text))
+            pages = [f"{{{{ {first_page + i}{offset} }}}}" for i in range(count)]
+            pieces = re.split(r'r:embed="rId\d+"', text)
+            text = pieces[0] + "".join(f'r:embed="rIdPage{page}"{rest}' for page, rest in zip(pages, pieces[1:],
+                                                                                             strict=True))
+            links = "".join(_image_rel(page) for page in pages)
+            first_page += count
+        replaced[drawing] = text.encode()
+        replaced[rels] = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
+                          f'"http://schemas.openxmlformats.org/package/2006/relationships">{links}</Relationships>'
+                          ).encode()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            data = source.read(info)
-            if info.filename.startswith("xl/drawings/drawing") and info.filename.endswith(".xml"):
-                text = re.sub(r'name="Image \d+" descr="Picture"', f'name="{PAGE_CODE_NAME}" descr="QR code: which log '
-                              'this page belongs to, for scanned paper logs"', data.decode())
-                if info.filename == competencies_drawing:
-                    text = re.sub(r"(<oneCellAnchor>.*?<row>)\d+(</row>.*?id=\")\d+(\".*?</oneCellAnchor>)",
-                                  r"{% for row in page_codes.competency_rows %}\g<1>{{ row }}\g<2>{{ loop.index }}"
-                                  r"\g<3>{% endfor %}", text, flags=re.DOTALL)
-                data = text.encode()
-            elif info.filename == competencies_sheet:
-                data = re.sub(rb"<rowBreaks .*?</rowBreaks>",
-                              b"<rowBreaks><!--SGLOGS:{% for row in page_codes.competency_breaks %}-->"
-                              b'<brk id="{{ row }}" max="16383" man="1"/><!--SGLOGS:{% endfor %}--></rowBreaks>',
-                              data, flags=re.DOTALL)
-            target.writestr(info, data)
+            if info.filename.startswith("xl/media/"):
+                continue  # openpyxl's placeholder pictures: every log links its own codes instead
+            target.writestr(info, replaced.get(info.filename, source.read(info)))
     return out.getvalue()
+
+
+def _image_rel(page: str) -> str:
+    return (f'<Relationship Id="rIdPage{page}" Type="{_IMAGE_REL}" '
+            f'Target="{PAGE_MEDIA.format(page=page)}"/>')
+
+
+def _has_drawing(source: zipfile.ZipFile, sheet: str) -> bool:
+    folder, name = sheet.rsplit("/", 1)
+    rels = f"{folder}/_rels/{name}.rels"
+    return rels in source.namelist() and b"drawing" in source.read(rels)
 
 
 def _sheet_parts(source: zipfile.ZipFile) -> dict[str, str]:

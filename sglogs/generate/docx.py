@@ -102,14 +102,16 @@ class DocxLogTemplate(PreparedTemplate):
             page_codes=page_codes,
         )
 
-    def page_code_parts(self, context: dict[str, Any], identity: LogIdentity) -> dict[str, bytes]:
+    def page_code_parts(
+        self, context: dict[str, Any], identity: LogIdentity, rendered: dict[str, bytes]
+    ) -> dict[str, bytes]:
         """This log's QR code in place of the template's page-code pictures.
 
         A Word footer is the same on every page of its section, so the code says page 0 (not fixed): the
         reader of a scan orders pages by the printed "Page n of m" or by scan order.
 
         Example:
-            >>> sorted(tpl.page_code_parts(context, identity))  # doctest: +SKIP
+            >>> sorted(tpl.page_code_parts(context, identity, rendered))  # doctest: +SKIP
             ['word/media/image1.png']
         """
         return {name: page_code_png(identity, 0) for name in self.page_codes}

@@ -95,7 +95,7 @@ def _write_keying(identity: LogIdentity, page_images: Sequence[Path], out: Path,
                           dt.date.today())
     template = XlsxLogTemplate.prepare(template_file("log.xlsx", settings.templates_dir))
     parts = _log_parts(template, context, identity)
-    order = [*template.order]
+    order = template.package_order(parts)
     links = [os.path.relpath(Path(p).absolute(), Path(out).absolute().parent) for p in page_images]
     _add_pages_sheet(parts, order, [Path(link).as_posix() for link in links])
     write_package(out, order, {}, parts, mode=settings.output.file_mode_bits)
@@ -145,15 +145,11 @@ def identity_from_log(path: Path, settings: Settings) -> LogIdentity:
 
 def _log_parts(template: XlsxLogTemplate, context: dict, identity: LogIdentity) -> dict[str, bytes]:
     """Every part of the log as ``template.write`` would write it, uncompressed, to add a sheet to."""
-    rendered = template.render_parts(context) | template.page_code_parts(context, identity)
+    rendered = template.render_parts(context)
+    rendered |= template.page_code_parts(context, identity, rendered)
     rendered |= identity_parts(context, identity, dt.datetime.now(dt.UTC))
-    parts = {}
-    for name in template.order:
-        if name in rendered:
-            parts[name] = rendered[name]
-        else:
-            parts[name] = zlib.decompress(template.static[name].data, -15)
-    return parts
+    static = {name: zlib.decompress(part.data, -15) for name, part in template.static.items()}
+    return {name: rendered[name] if name in rendered else static[name] for name in template.package_order(rendered)}
 
 
 def _add_pages_sheet(parts: dict[str, bytes], order: list[str], links: Sequence[str]) -> None:

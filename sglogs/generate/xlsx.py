@@ -42,6 +42,9 @@ _JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _SHEET_PART = re.compile(r"xl/worksheets/sheet\d+\.xml")
 _DRAWING_PART = re.compile(r"xl/drawings/drawing\d+\.xml")
+_DRAWING_RELS = re.compile(r"xl/drawings/_rels/drawing\d+\.xml\.rels")
+#: A drawing that links ``/xl/media/sglogs-page-<n>.png`` gets each log's code of page n drawn into that file.
+_PAGE_MEDIA = re.compile(r'Target="/?(?:\.\./|xl/)?(media/sglogs-page-(\d+)\.png)"')
 #: The pictures a template marks as page codes (tools/build_log_xlsx.py names them so; Excel keeps the name).
 PAGE_CODE_NAME = "sglogs page code"
 _XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
@@ -95,8 +98,8 @@ class XlsxLogTemplate(PreparedTemplate):
             source = _sheet_source(path, name, parts[name], shared)
             if source is not None:
                 templates[name] = _compile(env, path, name, source)
-        for name in [n for n in parts if _DRAWING_PART.fullmatch(n)]:
-            # a drawing may repeat its pictures per page (the Competencies sheet's page codes)
+        for name in [n for n in parts if _DRAWING_PART.fullmatch(n) or _DRAWING_RELS.fullmatch(n)]:
+            # a drawing may repeat and number its pictures per page (the page codes)
             if _JINJA_MARK.search(parts[name].decode("utf-8", "replace")):
                 templates[name] = _compile(env, path, name, parts[name].decode("utf-8"))
         page_codes = _page_code_media(parts)
@@ -117,14 +120,22 @@ class XlsxLogTemplate(PreparedTemplate):
         static = {n: CompressedPart.from_bytes(n, c) for n, c in parts.items() if n not in dynamic | set(page_codes)}
         return cls(path=path, order=tuple(order), static=static, templates=templates, page_codes=page_codes)
 
-    def page_code_parts(self, context: dict[str, Any], identity: LogIdentity) -> dict[str, bytes]:
-        """This log's QR code in place of the template's page-code pictures (page 0: not fixed).
+    def page_code_parts(
+        self, context: dict[str, Any], identity: LogIdentity, rendered: dict[str, bytes]
+    ) -> dict[str, bytes]:
+        """This log's QR codes: page n's in each ``sglogs-page-<n>.png`` its rendered drawings link, and page 0
+        (not fixed) in place of pictures a template only names ``sglogs page code``.
 
         Example:
-            >>> sorted(tpl.page_code_parts(context, identity))  # doctest: +SKIP
-            ['xl/media/image1.png', 'xl/media/image2.png']
+            >>> sorted(tpl.page_code_parts(context, identity, rendered))[:2]  # doctest: +SKIP
+            ['xl/media/sglogs-page-1.png', 'xl/media/sglogs-page-10.png']
         """
-        return {name: page_code_png(identity, 0) for name in self.page_codes}
+        codes = {name: page_code_png(identity, 0) for name in self.page_codes}
+        for name, content in rendered.items():
+            if _DRAWING_RELS.fullmatch(name):
+                for match in _PAGE_MEDIA.finditer(content.decode("utf-8")):
+                    codes[f"xl/{match.group(1)}"] = page_code_png(identity, int(match.group(2)))
+        return codes
 
 
 def _page_code_media(parts: dict[str, bytes]) -> tuple[str, ...]:
