@@ -22,7 +22,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 
 from sglogs.generate.context import COMPETENCY_HEADER_POINTS, EVIDENCE_ROWS_PER_PAGE, GUIDANCE
-from sglogs.generate.qr import QR_SIZE_CM, qr_png
+from sglogs.generate.qr import qr_png
 
 OUT = Path(__file__).resolve().parent.parent / "sglogs" / "data" / "templates" / "log.xlsx"
 ACCENT = "1F5F5B"  # dark teal, the same accent as the Word log
@@ -55,15 +55,21 @@ def header_row(ws, row: int, labels: list[str]) -> None:
 
 
 #: Width of the column at the right of each printed sheet that holds the page code (characters).
-QR_COLUMN_WIDTH = 12
+QR_COLUMN_WIDTH = 14
+#: The printed side of an Excel page code in LibreOffice. LibreOffice's columns come out wider than Excel's, so it
+#: fits a sheet to the page at a smaller scale (the Competencies sheet: about 60% against Excel's 78%): measured,
+#: a picture prints at about the square of Excel's scale (2.17 cm at 78% printed 1.33 cm). Drawn for 1.6 cm in
+#: LibreOffice, the code prints about 2 cm from Excel. Page breaks (context.py) are worked out for Excel's
+#: larger scale, so LibreOffice's pages are less full, never overfull.
+QR_PRINTED_CM = 1.6
 #: The name the generator finds page-code pictures by (sglogs/generate/xlsx.py puts in each log's own code).
 PAGE_CODE_NAME = "sglogs page code"
 _PLACEHOLDER = "SGLOG1;placeholder;placeholder;placeholder;0;20000101;20000101;0"
 
 
-def print_scale(ws, landscape: bool) -> float:
+def print_scale(ws, landscape: bool, columns: int) -> float:
     """The scale "fit to one page wide" prints the sheet at (A4, 0.5 inch side margins), as LibreOffice does."""
-    widths = [ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ws.max_column + 1)]
+    widths = [ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, columns + 1)]
     sheet_points = sum(int(7 * w + 5) for w in widths) * 0.75  # Excel's column width to pixels, at 96 dpi
     paper_points = ((29.7 if landscape else 21.0) / 2.54 - 1.0) * 72
     return min(1.0, paper_points / sheet_points)
@@ -72,12 +78,12 @@ def print_scale(ws, landscape: bool) -> float:
 def page_code(ws, rows: list[int], landscape: bool) -> None:
     """Placeholder page-code pictures in a narrow column right of the sheet, at the first row of each page.
 
-    ``rows`` are 1-based row numbers. The picture is drawn larger than QR_SIZE_CM by the print scale, so that
-    it prints at QR_SIZE_CM.
+    ``rows`` are 1-based row numbers. The picture is drawn larger by the print scale (squared, see
+    QR_PRINTED_CM), so that it prints at QR_PRINTED_CM in LibreOffice.
     """
     column = ws.max_column + 1
     ws.column_dimensions[get_column_letter(column)].width = QR_COLUMN_WIDTH
-    pixels = round(QR_SIZE_CM / 2.54 * 96 / print_scale(ws, landscape))
+    pixels = round(QR_PRINTED_CM / 2.54 * 96 / print_scale(ws, landscape, column) ** 2)
     for row in rows:
         picture = Image(io.BytesIO(qr_png(_PLACEHOLDER)))
         picture.width = picture.height = pixels
