@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..config import Settings, load_settings
+from ..core.identity import footer_line
 from ..core.ooxml import write_package
 from ..errors import KeyingError
 from ..frameworks import installed_frameworks, required_competencies
@@ -97,7 +98,7 @@ def _write_keying(identity: LogIdentity, page_images: Sequence[Path], out: Path,
     parts = _log_parts(template, context, identity)
     order = template.package_order(parts)
     links = [os.path.relpath(Path(p).absolute(), Path(out).absolute().parent) for p in page_images]
-    _add_pages_sheet(parts, order, [Path(link).as_posix() for link in links])
+    _add_pages_sheet(parts, order, [Path(link).as_posix() for link in links], footer_line(identity))
     write_package(out, order, {}, parts, mode=settings.output.file_mode_bits)
     return out
 
@@ -152,25 +153,30 @@ def _log_parts(template: XlsxLogTemplate, context: dict, identity: LogIdentity) 
     return {name: rendered[name] if name in rendered else static[name] for name in template.package_order(rendered)}
 
 
-def _add_pages_sheet(parts: dict[str, bytes], order: list[str], links: Sequence[str]) -> None:
+def _add_pages_sheet(parts: dict[str, bytes], order: list[str], links: Sequence[str], footer: str) -> None:
     """Add the "Scanned pages" sheet (last, after the hidden lists) with a linked row per page image."""
     number = 1 + max(int(m) for n in parts if (m := _sheet_number(n)))
     sheet = f"xl/worksheets/sheet{number}.xml"
     rels_name = f"xl/worksheets/_rels/sheet{number}.xml.rels"
     rows = [
         _row(1, [f"{PAGES_SHEET} of this paper log"]),
-        _row(2, ["Type each page's entries into the Evidence, Competencies and Next steps sheets; the links "
-                 "open the page images (they are relative to this workbook: keep them in the same place)."]),
+        _row(2, ["Type each page's entries into the Evidence, Competencies and Next steps sheets."]),
+        _row(3, ["The links open the page images; they are relative to this workbook, so keep them beside it."]),
         _row(4, ["Page", "Image file"]),
         *(_row(5 + i, [str(i + 1), posixpath.basename(link) or link]) for i, link in enumerate(links)),
     ]
     hyperlinks = "".join(f'<hyperlink ref="B{5 + i}" r:id="rIdPage{i + 1}"/>' for i in range(len(links)))
     parts[sheet] = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN_NS}" '
-        f'xmlns:r="{_REL_NS}"><cols><col min="1" max="1" width="8" customWidth="1"/><col min="2" max="2" '
+        f'xmlns:r="{_REL_NS}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+        '<cols><col min="1" max="1" width="8" customWidth="1"/><col min="2" max="2" '
         f'width="60" customWidth="1"/></cols><sheetData>{"".join(rows)}</sheetData>'
         f"<hyperlinks>{hyperlinks}</hyperlinks>"
-        '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.7" header="0.3" footer="0.3"/></worksheet>'
+        '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.7" header="0.3" footer="0.3"/>'
+        '<pageSetup paperSize="9" orientation="portrait" fitToWidth="1" fitToHeight="0"/>'
+        # printed, this page says whose log it is like every other (``&`` is a code in footers: doubled)
+        f"<headerFooter><oddFooter>{escape('&L&7' + footer.replace('&', '&&'))}</oddFooter></headerFooter>"
+        "</worksheet>"
     ).encode()
     parts[rels_name] = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
