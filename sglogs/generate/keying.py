@@ -97,7 +97,7 @@ def _write_keying(identity: LogIdentity, page_images: Sequence[Path], out: Path,
     template = XlsxLogTemplate.prepare(template_file("log.xlsx", settings.templates_dir))
     parts = _log_parts(template, context, identity)
     order = template.package_order(parts)
-    links = [os.path.relpath(Path(p).absolute(), Path(out).absolute().parent) for p in page_images]
+    links = [_link(Path(p), Path(out)) for p in page_images]
     _add_pages_sheet(parts, order, [Path(link).as_posix() for link in links], footer_line(identity))
     write_package(out, order, {}, parts, mode=settings.output.file_mode_bits)
     return out
@@ -166,12 +166,13 @@ def _add_pages_sheet(parts: dict[str, bytes], order: list[str], links: Sequence[
         *(_row(5 + i, [str(i + 1), posixpath.basename(link) or link]) for i, link in enumerate(links)),
     ]
     hyperlinks = "".join(f'<hyperlink ref="B{5 + i}" r:id="rIdPage{i + 1}"/>' for i in range(len(links)))
+    hyperlinks = f"<hyperlinks>{hyperlinks}</hyperlinks>" if links else ""  # an empty list is not allowed
     parts[sheet] = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN_NS}" '
         f'xmlns:r="{_REL_NS}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
         '<cols><col min="1" max="1" width="8" customWidth="1"/><col min="2" max="2" '
         f'width="60" customWidth="1"/></cols><sheetData>{"".join(rows)}</sheetData>'
-        f"<hyperlinks>{hyperlinks}</hyperlinks>"
+        f"{hyperlinks}"
         '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.7" header="0.3" footer="0.3"/>'
         '<pageSetup paperSize="9" orientation="portrait" fitToWidth="1" fitToHeight="0"/>'
         # printed, this page says whose log it is like every other (``&`` is a code in footers: doubled)
@@ -199,6 +200,14 @@ def _add_pages_sheet(parts: dict[str, bytes], order: list[str], links: Sequence[
     parts["[Content_Types].xml"] = types.replace(
         "</Types>", f'<Override PartName="/{sheet}" ContentType="{_SHEET_CONTENT}"/></Types>').encode()
     order[order.index("xl/workbook.xml") + 1:order.index("xl/workbook.xml") + 1] = [sheet, rels_name]
+
+
+def _link(image: Path, workbook: Path) -> str:
+    """The image relative to the workbook's folder, so the pair can move together; absolute across drives."""
+    try:
+        return os.path.relpath(image.absolute(), workbook.absolute().parent)
+    except ValueError:  # Windows: another drive has no relative path
+        return str(image.absolute())
 
 
 def _sheet_number(name: str) -> str | None:
