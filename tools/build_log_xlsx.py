@@ -55,13 +55,14 @@ def header_row(ws, row: int, labels: list[str]) -> None:
 
 
 #: Width of the column at the right of each printed sheet that holds the page code (characters).
-QR_COLUMN_WIDTH = 14
+QR_COLUMN_WIDTH = 16
 #: The printed side of an Excel page code in LibreOffice. LibreOffice's columns come out wider than Excel's, so it
 #: fits a sheet to the page at a smaller scale (the Competencies sheet: about 60% against Excel's 78%): measured,
-#: a picture prints at about the square of Excel's scale (2.17 cm at 78% printed 1.33 cm). Drawn for 1.6 cm in
-#: LibreOffice, the code prints about 2 cm from Excel. Page breaks (context.py) are worked out for Excel's
-#: larger scale, so LibreOffice's pages are less full, never overfull.
-QR_PRINTED_CM = 1.6
+#: a picture prints at about the square of Excel's scale (2.17 cm at 78% printed 1.33 cm). Drawn for 1.8 cm in
+#: LibreOffice (as in Word), the code prints about 2.3 cm from Excel, in its own column. At 1.6 cm, codes of pages
+#: scanned at 150 dpi and turned 4 degrees decoded 7 times in 14; at 1.8 cm, 14 in 14. Page breaks (context.py)
+#: are worked out for Excel's larger scale, so LibreOffice's pages are less full, never overfull.
+QR_PRINTED_CM = 1.8
 #: The name the generator finds page-code pictures by (sglogs/generate/xlsx.py puts in each log's own code).
 PAGE_CODE_NAME = "sglogs page code"
 _PLACEHOLDER = "SGLOG1;placeholder;placeholder;placeholder;0;20000101;20000101;0"
