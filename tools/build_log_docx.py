@@ -538,8 +538,9 @@ def footer(doc) -> None:
 
 #: The name the generator finds the page-code picture by (sglogs/generate/docx.py swaps in each log's code).
 PAGE_CODE_NAME = "sglogs page code"
-# bottom-right corner of the page, in centimetres from its top-left: clear of the printer's unprintable edge
-QR_RIGHT_GAP, QR_BOTTOM_GAP = 0.7, 0.5
+# gaps to the page's right and bottom edges (cm): the quiet zone takes the printer's unprintable edge (about 4 mm),
+# and the code's top (27.5 cm) is where the body ends (2.2 cm bottom margin), so it never covers a table
+QR_RIGHT_GAP, QR_BOTTOM_GAP = 0.7, 0.4
 QR_TEXT_GAP = 0.2
 
 
