@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..config import load_settings
+from ..core.formatting import count
 from ..errors import ExitCode, UsageError
 from ..frameworks import installed_frameworks
 from ..generate.logs import GenerateOptions, LogFormat, generate_logs
@@ -222,11 +223,17 @@ def review(
             errors = sum(1 for f in result.findings if f.severity.blocks_signoff)
             state = ("ready" if result.ready else "cannot judge yet (framework or level unknown)"
                      if readiness(result.findings).value == "cannot judge yet" else f"not ready ({errors} to fix)")
-            out.print(f"{result.staff_id or result.source.name}: {state}")
+            who = " ".join(p for p in (result.staff_id, result.staff_name) if p)
+            out.print(f"{who + ', ' if who else ''}{result.source.name}: {state}")
         for source, reason in batch.failures:
             err.print(f"{source.name}: {reason}")
-        err.print(f"{len(batch.results)} logs reviewed, {batch.ready_count} ready for sign-off, "
-                  f"{len(batch.failures)} could not be read; summary in {batch.summary}, documents in {target}.")
+        for source, reason in batch.skipped:
+            err.print(f"Skipped {source.name}: {reason}")
+        summary = (f"summary in {batch.summary}" if batch.summary else
+                   "no batch summary written (the one already there, if any, is kept)")
+        err.print(f"{count(len(batch.results), 'log')} reviewed, {batch.ready_count} ready for sign-off, "
+                  f"{len(batch.failures)} could not be read, {len(batch.skipped)} skipped (not logs); {summary}, "
+                  f"documents in {target}.")
         if batch.failures:
             raise typer.Exit(int(ExitCode.UNREADABLE_INPUT))
         if batch.ready_count < len(batch.results):
@@ -236,8 +243,8 @@ def review(
     for output in result.outputs:
         out.print(str(output))
     errors = sum(1 for f in result.findings if f.severity.blocks_signoff)
-    err.print(f"{'Ready' if result.ready else 'Not ready'} for sign-off: {errors} errors, "
-              f"{len(result.findings) - errors} warnings. Open the feedback report first.")
+    err.print(f"{'Ready' if result.ready else 'Not ready'} for sign-off: {count(errors, 'error')}, "
+              f"{count(len(result.findings) - errors, 'warning')}. Open the feedback report first.")
     if not result.ready:
         raise typer.Exit(int(ExitCode.FINDINGS))
 
