@@ -22,13 +22,13 @@ if TYPE_CHECKING:
 
     from ..review import BatchReport
 
-_HEADER = Font(bold=True, color="FFFFFF")
+_HEADER = Font(name="Calibri", bold=True, color="FFFFFF")  # named: LibreOffice falls back to a serif
 _FILL = PatternFill("solid", fgColor="1F5F5B")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 #: The columns of the "Reviews" sheet and their widths (characters); headers wrap, so none is cut when printed.
-_COLUMNS = (("Name", 22), ("Staff ID", 10), ("Period start", 11), ("Period end", 11), ("File", 30),
+_COLUMNS = (("Name", 22), ("Staff ID", 10), ("Period start", 12), ("Period end", 12), ("File", 30),
             ("Ready for sign-off", 13), ("Errors", 8), ("Warnings", 9), ("Entries", 8), ("What blocks sign-off", 70))
-_MAX_REASONS = 12
+_MAX_REASONS = 5  # the rest are in the feedback report: a row stays short enough to print many a page
 
 
 def write_batch_summary(report: BatchReport, path: Path, mode: int = 0o600, *, today: dt.date | None = None) -> Path:
@@ -47,7 +47,9 @@ def write_batch_summary(report: BatchReport, path: Path, mode: int = 0o600, *, t
     for result in sorted(report.results, key=lambda r: (r.ready, r.staff_name or "", r.staff_id or "")):
         errors = [f for f in result.findings if f.severity.blocks_signoff]
         state = "Yes" if result.ready else readiness(result.findings).sentence_start.replace(" for sign-off", "")
-        reasons = "\n".join(f.message for f in errors[:_MAX_REASONS]) + ("\n…" if len(errors) > _MAX_REASONS else "")
+        more = len(errors) - _MAX_REASONS
+        reasons = "\n".join(f.message for f in errors[:_MAX_REASONS]) + (
+            f"\n… and {more} more in the feedback report" if more > 0 else "")
         append_text(ws, [result.staff_name or "", result.staff_id or "", result.period[0], result.period[1],
                          result.source.name, state, len(errors), len(result.findings) - len(errors), result.entries,
                          reasons])

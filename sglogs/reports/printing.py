@@ -42,7 +42,9 @@ def print_on_a4(ws: Worksheet, title: str, *, run_date: dt.date | None = None, l
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    # inches: the page header and footer sit in the margin, clear of the table and of the printer's edge
+    ws.page_margins.top = ws.page_margins.bottom = 0.9
+    ws.page_margins.header = ws.page_margins.footer = 0.35
     ws.oddHeader.center.text = _hf(f"{title} · {long_date(run_date)}" if run_date else title)
     ws.oddFooter.center.text = "Page &P of &N"
     ws.oddFooter.right.text = PERSONAL_DATA

@@ -50,7 +50,7 @@ COLUMNS: tuple[tuple[str, float, Callable[[RegisterRow], Any], str], ...] = (
     ("Name", 22, lambda r: r.name, "text"),
     ("Setting", 26, lambda r: r.setting, "text"),
     ("Role", 24, lambda r: r.role, "wrap"),
-    ("Framework", 17, lambda r: r.framework, "text"),
+    ("Framework", 24, lambda r: r.framework_name or r.framework, "wrap"),
     ("Level", 9, lambda r: r.level_label, "text"),
     ("Designated lead", 11, lambda r: _yes(r.designated_lead), "text"),
     ("Log period start", 11, lambda r: r.period_start, "date"),
@@ -169,12 +169,12 @@ def _summary_sheet(ws: Worksheet, result: RegisterSummary, *, organisation: str,
     ws.row_dimensions[row + 1].height = 30
     for offset, group in enumerate(result.by_level, start=2):
         put_text(ws, row + offset, 1, group.level)
-        put_text(ws, row + offset, 2, group.framework)
+        put_text(ws, row + offset, 2, group.framework_name or group.framework).alignment = _WRAP
         _group_cells(ws, row + offset, 3, group)
-    for column, width in zip("ABCDEFGHI", (30, 17, 10, 10, 10, 10, 10, 10, 10), strict=True):
+    for column, width in zip("ABCDEFGHI", (30, 34, 10, 10, 10, 10, 10, 10, 10), strict=True):
         ws.column_dimensions[column].width = width
     if result.by_setting:
-        ws.add_chart(_chart(ws, first_setting, last_setting), "K5")
+        ws.add_chart(_chart(ws, first_setting, last_setting), "L5")
     print_on_a4(ws, title, run_date=as_of, header_rows=None)
 
 
