@@ -10,10 +10,13 @@ import datetime as dt
 from collections.abc import Sequence
 
 from openpyxl.cell.cell import Cell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.formatting import long_date
 
+#: SpreadsheetML's paper size code for A4 (a write-only sheet has no ``PAPERSIZE_A4``).
+PAPER_A4 = "9"
 #: Dates in every workbook: real Excel dates shown day first.
 DATE_FORMAT = "dd/mm/yyyy"
 #: What every printed page of a workbook says in its footer about the data it holds.
@@ -25,8 +28,8 @@ def _hf(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def print_on_a4(ws: Worksheet, title: str, *, run_date: dt.date | None = None, landscape: bool = True,
-                header_rows: str | None = "1:1") -> None:  # fmt: skip
+def print_on_a4(ws: Worksheet | WriteOnlyWorksheet, title: str, *, run_date: dt.date | None = None,
+                landscape: bool = True, header_rows: str | None = "1:1") -> None:  # fmt: skip
     """Set up ``ws`` to print on A4: fitted to one page wide (as many pages down as it needs), the title and run
     date at the top of each page, "Page n of m" and a personal-data note at the foot, ``header_rows`` repeated.
 
@@ -38,7 +41,7 @@ def print_on_a4(ws: Worksheet, title: str, *, run_date: dt.date | None = None, l
         ('Batch review · 14 December 2026', 9)
     """
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = PAPER_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.4
