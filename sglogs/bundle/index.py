@@ -22,7 +22,7 @@ from .plan import _planned, _PlannedLog, _Spool
 from .scope import BundleScope
 from .xlsxstream import _Cell, _Link, _StreamedSheet, _write_streamed_xlsx
 
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")  # named: LibreOffice falls back to a serif
 _HEADER_FILL = PatternFill("solid", fgColor="1F5F5B")
 
 
@@ -37,8 +37,11 @@ def _text_cell(ws: Any, value: object) -> WriteOnlyCell:
     return cell
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], widths: list[int]) -> Any:
+def _sheet(wb: Workbook, title: str, header: list[str], widths: list[int], *, print_title: str,
+           created: dt.date) -> Any:  # fmt: skip
     ws = wb.create_sheet(title)
+    # before the first row: a write-only sheet writes its properties (fit to page) with it
+    print_on_a4(ws, print_title, run_date=created)
     for index, width in enumerate(widths):
         ws.column_dimensions[chr(65 + index)].width = width
     ws.freeze_panes = "A2"
@@ -89,8 +92,8 @@ def _write_register_extract(out: IO[bytes], plan: _Spool, created: dt.date) -> N
                 ["Staff ID", "Name", "Setting", "Role", "Framework", "Level", "Period start", "Period end",
                  "Last review", "Ready for sign-off", "Sign-off outcome", "Signed off by", "Logs in bundle",
                  "Verdict"],
-                [12, 28, 30, 22, 40, 12, 12, 12, 12, 12, 22, 22, 10, 60])
-    print_on_a4(ws, "Evidence bundle: register extract", run_date=created)
+                [12, 28, 30, 22, 40, 12, 12, 12, 12, 12, 22, 22, 10, 60],
+                print_title="Evidence bundle: register extract", created=created)
     for key in sorted(latest, key=str.casefold):
         _, offset, count = latest[key]
         log = _PlannedLog.model_validate_json(plan.read_at(offset))

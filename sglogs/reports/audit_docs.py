@@ -202,7 +202,7 @@ def write_audit_docx(
                                             "internal record: contains names") if p))
     document.add_paragraph(TITLE, style="Title")
     document.add_paragraph(f"{SUBTITLE} · LLR LSCB Safeguarding Competency Framework", style="Subtitle")
-    facts = (("Organisation", organisation or "Not set (organisation in sglogs.toml)"),
+    facts = (("Organisation", organisation or "Not named"),
              ("Date", f"{as_of:%d/%m/%Y}"), ("Scope", scope),
              ("Questions", f"LLR LSCB Safeguarding Competency Framework Q-cards ({QCARD_SOURCE})"),
              ("RAG", f"Green at {GREEN_AT_PERCENT}% or more, amber at {AMBER_AT_PERCENT}% or more, red below; "

@@ -69,7 +69,7 @@ def fit_row_height(ws: Worksheet, cells: Sequence[Cell], *, line_height: float =
     for cell in cells:
         if isinstance(cell.value, str) and cell.alignment.wrap_text:
             width = ws.column_dimensions[cell.column_letter].width or 8.43
-            per_line = max(1, int(width * 1.05))
+            per_line = max(1, int(width * 1.2))  # Calibri 11: about 1.2 average characters a unit of width
             lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in cell.value.split("\n")))
     if lines > 1 and cells:
         ws.row_dimensions[cells[0].row].height = line_height * lines + 2
