@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 from .checks import required_ids
 from .config import Settings
 from .core.dates import add_months, add_years, period_end
-from .core.formatting import framework_title, long_date
+from .core.formatting import count, framework_title, long_date
 from .models import CompetencyStatus, Framework, Period, StaffMember
 from .records import ReviewRecord, formal_training_dates, generated_periods, history_by_person, online_hours_needed
 from .verdicts import SignOffVerdict, evidenced, manager_met
@@ -493,9 +493,11 @@ def headline(result: RegisterSummary) -> list[str]:
         'Register: 0 people; 0 compliant (0%): 0 in date for refresher training, 0 latest logs signed off.'
     """
     overall = result.overall
-    lines = [f"Register: {overall.people} people; {overall.compliant} compliant ({overall.percent_compliant:.0f}%): "
-             f"{overall.in_date} in date for refresher training, {overall.signed_off} latest logs signed off."]
-    bands = ", ".join(f"{count} {label}" for label, count in result.bands.items() if count)
+    people = count(overall.people, "person", "people")
+    lines = [f"Register: {people}; {overall.compliant} compliant ({overall.percent_compliant:.0f}%): "
+             f"{overall.in_date} in date for refresher training, {overall.signed_off} latest "
+             f"{'log' if overall.signed_off == 1 else 'logs'} signed off."]
+    bands = ", ".join(f"{n} {label}" for label, n in result.bands.items() if n)
     if bands:
         lines.append(f"Refresher training: {bands}.")
     if result.by_setting:

@@ -62,7 +62,7 @@ def watch(
     finally:
         restore()
     done = ", ".join(f"{n} {state}" for state, n in report.outcomes.items())
-    err.print(f"Stopped ({report.mode}): {done}; {report.waiting} files left waiting.")
+    err.print(f"Stopped ({report.mode}): {done}; {count(report.waiting, 'file')} left waiting.")
 
 
 def status(
