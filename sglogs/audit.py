@@ -380,7 +380,7 @@ def _q6(scope: _Scope, number: int, **thresholds: int) -> QCardAnswer:
     return _answer(number, (
         f"Online learning entries (types containing {', '.join(online_types)}) in logs reviewed in "
         f"{scope.window} whose reflection says how the learning was applied in the person's role (no "
-        "ONLINE_NOT_APPLIED finding); and, not judged, how many of those logs include online learning at all. "
+        "finding that it was not applied); and, not judged, how many of those logs include online learning at all. "
         "The process behind it: every review checks this and asks the person to add how they applied it."),
         figures, people)
 
@@ -466,11 +466,11 @@ def self_assessment(
         _q2(scope, 2, **limits),
         _findings_question(scope, 3, GUIDANCE_CODES, "logs whose evidence follows the guidance", (
             f"Latest logs reviewed in {window} in which every evidence row has a reflection of the expected "
-            f"length and could be understood: no {', '.join(GUIDANCE_CODES)} finding. Logs that do not show "
+            f"length and could be understood (none of: {'; '.join(GUIDANCE_CODES.values())}). Logs that do not show "
             "practitioners have not been given clear guidance on appropriate evidence."), **limits),
         _q4(scope, 4, **limits),
         _findings_question(scope, 5, EVIDENCE_QUALITY_CODES, "logs with varied, meaningful, personal evidence", (
-            f"Latest logs reviewed in {window} without a {', '.join(EVIDENCE_QUALITY_CODES)} finding: several "
+            f"Latest logs reviewed in {window} with none of: {'; '.join(EVIDENCE_QUALITY_CODES.values())}. Several "
             "types of learning, none dominating, spread over the year, each reflection the person's own."),
             **limits),
         _q6(scope, 6, **limits),

@@ -133,15 +133,20 @@ class ReviewSettings(BaseModel):
     """How review outputs are prefilled (dates and the wording of generated action-plan lines).
 
     Example:
-        >>> ReviewSettings().action_target_months
-        3
+        >>> ReviewSettings().next_review_months
+        12
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    #: Kept so existing sglogs.toml files still load; action lines no longer get an invented target date.
     action_target_months: int = Field(default=3, ge=1, le=24)
     next_review_months: int = Field(default=12, ge=1, le=36)
     uncovered_action: str = "Gather and record dated evidence for competency {competency}: {text}"
+    uncovered_many_action: str = (
+        "Agree learning that gives dated evidence for the competencies with no evidence yet: {competencies}"
+    )
+    not_met_action: str = "Agree with the manager how to meet competency {competency}: {text}"
     uncovered_success: str = (
         "Dated, reflective evidence against {competency} recorded in the log and discussed in supervision."
     )

@@ -22,7 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from .config import Settings
-from .core.formatting import long_datetime
+from .core.formatting import a_or_an, count, long_datetime
 from .errors import DamagedFileError, EmptyFileError, InputError, NotALogError, RosterError, UnsupportedFormatError
 from .files import atomic_output
 from .generate.logs import GenerateOptions, LogFormat, generate_logs
@@ -188,7 +188,8 @@ def classify(
     if log is None or (log.log_id is None and not log.entries and not log.competencies):
         as_roster = f" Read as a roster: {roster_problem.message}" if roster_problem is not None else ""
         raise UnsupportedFormatError(
-            f"{name} is a {sniffed.format.value.upper()} file but not a competency log sglogs recognises (it has "
+            f"{name} is {a_or_an(sniffed.format.value.upper())} file but not a competency log sglogs recognises "
+            "(it has "
             "no sglogs log identity, no list of competencies and no evidence table with Date and Learning "
             "activity columns); send the completed log made from your sglogs log, or your organisation's "
             f"own log template with those columns.{as_roster}"
@@ -224,7 +225,8 @@ def _generate(path: Path, settings: Settings, layout: OutboxLayout) -> Outcome:
         outputs.append(report.errors_file)
     make_durable(outputs)
     written = ", ".join(f"{n} {fmt}" for fmt, n in sorted(report.written.items())) or "no new logs"
-    summary = f"{report.people} people, {written}, {report.skipped} kept, {len(report.rejected)} rows rejected"
+    summary = (f"{count(report.people, 'person', 'people')}, {written}, {report.skipped} kept, "
+               f"{count(len(report.rejected), 'row')} rejected")
     return Outcome(kind=FileKind.ROSTER, accepted=True, outputs=tuple(outputs), summary=summary)
 
 
@@ -260,7 +262,7 @@ def _review(
     make_durable(outputs)
     state = "ready for sign-off" if ready else "not ready for sign-off" if ready is not None else "read"
     return Outcome(kind=FileKind.LOG, accepted=True, outputs=tuple(outputs), staff_id=staff_id,
-                   summary=f"{len(outputs)} outputs, {state}", degraded=degraded)
+                   summary=f"{count(len(outputs), 'output')}, {state}", degraded=degraded)
 
 
 def review_or_read(

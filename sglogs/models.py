@@ -455,6 +455,26 @@ class EvidenceEntry(BaseModel):
         return data
 
 
+class NextStep(BaseModel):
+    """One row of a log's own next-steps table, as the member of staff wrote it.
+
+    ``competencies`` is empty when the row names none; ``by_when`` is the text as written ("March 2027",
+    "ASAP") and ``due`` the date it means (the last day of a month written alone), ``None`` when the row gives
+    no date or words that are not one.
+
+    Example:
+        >>> NextStep(text="Attend Prevent training", by_when="March 2027", due=dt.date(2027, 3, 31)).due
+        datetime.date(2027, 3, 31)
+    """
+
+    model_config = _FROZEN
+
+    text: str
+    competencies: tuple[str, ...] = ()
+    by_when: str | None = None
+    due: dt.date | None = None
+
+
 class SignOff(BaseModel):
     """The review and sign-off block; each field ``None`` when not filled in.
 
@@ -494,6 +514,8 @@ class ParsedLog(BaseModel):
     competencies: tuple[CompetencyAssessment, ...] = ()
     entries: tuple[EvidenceEntry, ...] = ()
     next_steps: tuple[str, ...] = ()
+    next_step_details: tuple[NextStep, ...] = Field(
+        default=(), description="The rows of the next-steps table with their competency and 'by when'.")
     signoff: SignOff = SignOff()
     warnings: tuple[str, ...] = ()
 
@@ -556,8 +578,8 @@ class ActionItem(BaseModel):
     """One line of the setting's development action plan ("annex 1"), prefilled at review.
 
     Example:
-        >>> ActionItem(reference="NS001-1", action="Complete Prevent training", competency="4.3").rag
-        <RagStatus.RED: 'red'>
+        >>> ActionItem(reference="NS001-1", action="Complete Prevent training", competency="4.3").rag is None
+        True
     """
 
     model_config = _FROZEN
@@ -569,6 +591,6 @@ class ActionItem(BaseModel):
     resources: str | None = None
     target_date: dt.date | None = None
     success_criteria: str | None = None
-    rag: RagStatus = RagStatus.RED
+    rag: RagStatus | None = Field(default=None, description="None: left for the manager to set at the review.")
     review_date: dt.date | None = None
     progress: str | None = None

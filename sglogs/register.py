@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 from .checks import required_ids
 from .config import Settings
 from .core.dates import add_months, add_years, period_end
-from .core.formatting import long_date
+from .core.formatting import count, framework_title, long_date
 from .models import CompetencyStatus, Framework, Period, StaffMember
 from .records import ReviewRecord, formal_training_dates, generated_periods, history_by_person, online_hours_needed
 from .verdicts import SignOffVerdict, evidenced, manager_met
@@ -126,6 +126,7 @@ class RegisterRow(BaseModel):
     framework: str
     level: str
     level_name: str = ""
+    framework_name: str = ""  # the framework's own title, for people; "" when not known (show the id)
     designated_lead: bool = False
     period_start: dt.date | None = None
     period_end: dt.date | None = None
@@ -275,7 +276,8 @@ def _row(
     row: dict[str, object] = {
         "staff_id": person.staff_id, "name": person.name, "setting": person.setting, "role": person.role,
         "framework": person.framework, "level": person.level, "level_name": _level_name(framework, person.level),
-        "designated_lead": designated, "period_start": start, "period_end": end,
+        "framework_name": framework_title(person.framework, frameworks), "designated_lead": designated,
+        "period_start": start, "period_end": end,
     }
     notes: list[str] = []
     if latest is None:
@@ -394,6 +396,7 @@ class ComplianceGroup(BaseModel):
 
     name: str
     framework: str = ""
+    framework_name: str = ""  # the framework's own title, for people
     level: str = ""
     people: int = 0
     in_date: int = 0
@@ -474,7 +477,8 @@ def summary(rows: Sequence[RegisterRow], band_days: Sequence[int] = BAND_DAYS) -
         levels.setdefault((row.framework, row.level), []).append(row)
         settings_.setdefault(row.setting or "(no setting)", []).append(row)
     by_level = tuple(
-        _group(f"{fw} {members[0].level_label}", members, framework=fw, level=members[0].level_label)
+        _group(f"{members[0].framework_name or fw} {members[0].level_label}", members,
+               framework=fw, framework_name=members[0].framework_name or fw, level=members[0].level_label)
         for (fw, level), members in sorted(levels.items(), key=lambda item: (item[0][0], _natural(item[0][1]))))
     by_setting = tuple(_group(name, members) for name, members in sorted(settings_.items(),
                                                                          key=lambda i: i[0].casefold()))
@@ -489,9 +493,11 @@ def headline(result: RegisterSummary) -> list[str]:
         'Register: 0 people; 0 compliant (0%): 0 in date for refresher training, 0 latest logs signed off.'
     """
     overall = result.overall
-    lines = [f"Register: {overall.people} people; {overall.compliant} compliant ({overall.percent_compliant:.0f}%): "
-             f"{overall.in_date} in date for refresher training, {overall.signed_off} latest logs signed off."]
-    bands = ", ".join(f"{count} {label}" for label, count in result.bands.items() if count)
+    people = count(overall.people, "person", "people")
+    lines = [f"Register: {people}; {overall.compliant} compliant ({overall.percent_compliant:.0f}%): "
+             f"{overall.in_date} in date for refresher training, {overall.signed_off} latest "
+             f"{'log' if overall.signed_off == 1 else 'logs'} signed off."]
+    bands = ", ".join(f"{n} {label}" for label, n in result.bands.items() if n)
     if bands:
         lines.append(f"Refresher training: {bands}.")
     if result.by_setting:

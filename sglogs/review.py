@@ -21,7 +21,7 @@ from .config import Settings
 from .core.dates import add_months
 from .core.names import review_names
 from .core.processes import LimitedPool, TimeLimitExceeded, call_with_time_limit
-from .errors import InputError, ReadTimeLimitError, UsageError
+from .errors import InputError, ReadTimeLimitError, UnsupportedFormatError, UsageError
 from .files import atomic_write_bytes, make_folders
 from .frameworks import installed_frameworks, required_competencies
 from .models import ActionItem, Competency, Finding, Framework, OriginalFile, ParsedLog, RequiredCompetency
@@ -54,6 +54,8 @@ class ReviewResult:
     ready: bool
     entries: int = 0
     index_entry: Path | None = None
+    staff_name: str | None = None
+    period: tuple[dt.date | None, dt.date | None] = (None, None)
 
 
 @dataclass
@@ -67,7 +69,8 @@ class BatchReport:
 
     results: list[ReviewResult] = field(default_factory=list)
     failures: list[tuple[Path, str]] = field(default_factory=list)
-    summary: Path | None = None
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # files that are no log (a README, a photo)
+    summary: Path | None = None  # None: no log was reviewed, and a batch summary already there was kept
 
     @property
     def ready_count(self) -> int:
@@ -188,7 +191,8 @@ def write_review(
     entry = _index(outbox or settings.outbox, outputs["json"], settings)
     return ReviewResult(source=Path(log.source.path), staff_id=log.staff.id, log_id=log.log_id,
                         outputs=tuple(outputs.values()), findings=tuple(findings), ready=ready,
-                        entries=len(log.entries), index_entry=entry)
+                        entries=len(log.entries), index_entry=entry, staff_name=log.staff.name,
+                        period=(log.period.start, log.period.end))
 
 
 _templates_cache: dict[Path | None, ReviewTemplates] = {}
@@ -274,17 +278,47 @@ def log_files(folder: Path) -> list[Path]:
         >>> [p.name for p in log_files(Path("examples/completed"))][:1]  # doctest: +SKIP
         ['NS001_Hartley_completed.docx']
     """
-    found = []
+    return _folder_files(folder)[0]
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(files that may be logs, the files passed over with why); hidden folders are not looked in."""
+    found, passed = [], []
     for path in sorted(folder.rglob("*")):
         name = path.name
-        if any(part.startswith(".") for part in path.relative_to(folder).parts[:-1]):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts[:-1]) or not path.is_file():
             continue
-        if name.lower() in IGNORED_NAMES or name.startswith(IGNORED_PREFIXES) or name.lower().endswith(
-                (".tmp", ".part", ".crdownload")):
-            continue
-        if path.is_file() and not path.is_symlink():
+        if name.lower() in IGNORED_NAMES or name.startswith(IGNORED_PREFIXES):
+            passed.append((path, "a system, hidden or Office lock file, not a log"))
+        elif name.lower().endswith((".tmp", ".part", ".crdownload")):
+            passed.append((path, "a file still being copied or downloaded"))
+        elif path.is_symlink():
+            passed.append((path, "a link, not a file; put the log itself in the folder"))
+        else:
             found.append(path)
-    return found
+    return found, passed
+
+
+def folder_review_stem(log: ParsedLog) -> str:
+    """The readable stem of one log's documents in a folder review: surname, staff id, period and format, so that
+    one person's Word, Excel and PDF logs side by side each keep their own documents.
+
+    Example:
+        >>> from sglogs.models import LogFileFormat, Period, SourceFile, StaffInfo
+        >>> folder_review_stem(ParsedLog(source=SourceFile(path="a.docx", sha256="0" * 64,
+        ...     format=LogFileFormat.DOCX), staff=StaffInfo(id="S001", name="Sam Hartley"),
+        ...     period=Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))))
+        'Hartley_S001_2026_docx'
+    """
+    start, end = log.period.start, log.period.end
+    years = None
+    if start is not None:
+        years = str(start.year) if end is None or end.year == start.year else f"{start.year}-{end.year}"
+    surname = log.staff.name.split()[-1] if log.staff.name and log.staff.name.split() else None
+    who = [part for part in (surname, log.staff.id) if part]
+    if not who:
+        who = [Path(log.source.path.replace("\\", "/")).stem]
+    return "_".join([*who, years or log.log_id or "no-period", log.source.format.value])
 
 
 _worker_state: dict[str, object] = {}
@@ -295,12 +329,15 @@ def _init_worker(settings: Settings) -> None:
     _worker_state["frameworks"] = installed_frameworks(settings.frameworks_dir)
 
 
-def _read_one(path: Path) -> ParsedLog | str:
+def _read_one(path: Path) -> ParsedLog | tuple[bool, str]:
+    """The log, or (is the file simply no log, why not)."""
     settings = _worker_state["settings"]
     try:
         return read_log(path, settings, _worker_state["frameworks"])  # type: ignore[arg-type]
+    except UnsupportedFormatError as exc:
+        return True, exc.message
     except InputError as exc:
-        return exc.message
+        return False, exc.message
 
 
 def _review_one(task: tuple[ParsedLog, dict[int, str], Path, dt.date, tuple[str, str], Path | None]) -> ReviewResult:
@@ -341,8 +378,8 @@ def review_folder(
         12
     """
     today = today or dt.date.today()
-    files = log_files(folder)
-    report = BatchReport()
+    files, passed = _folder_files(folder)
+    report = BatchReport(skipped=passed)
     progress = on_progress or (lambda stage, n: None)
     workers = min(settings.review.workers or os.cpu_count() or 1, max(1, len(files)))
     seconds = settings.read.time_limit_seconds
@@ -351,8 +388,8 @@ def review_folder(
     with LimitedPool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
         read: dict[int, ParsedLog] = {}
         for index, ok, value in pool.map(_read_one, files, seconds):
-            if ok and isinstance(value, str):
-                report.failures.append((files[index], value))
+            if ok and isinstance(value, tuple):
+                (report.skipped if value[0] else report.failures).append((files[index], value[1]))
             elif ok:
                 read[index] = value
             else:
@@ -361,7 +398,8 @@ def review_folder(
         logs = [read[index] for index in sorted(read)]
         report.failures.sort(key=lambda failure: files.index(failure[0]))
         copied = copied_reflections(logs)
-        names = review_names([(log.staff.id, log.log_id, log.source.path) for log in logs])  # security 15.3
+        # security 15.3: unique by construction; readable, so that a person's docx, xlsx and pdf never collide
+        names = review_names([(log.staff.id, folder_review_stem(log), log.source.path) for log in logs])
         tasks = [(log, rows, out_dir, today, name, outbox)
                  for log, rows, name in zip(logs, copied, names, strict=True)]
         reviewed: dict[int, ReviewResult] = {}
@@ -373,8 +411,11 @@ def review_folder(
                 report.failures.append((source, _failure(source, value, seconds)))
             progress("review", 1)
         report.results = [reviewed[index] for index in sorted(reviewed)]
-    if report.results or report.failures:
+    report.skipped.sort()
+    # a run that reviewed nothing (a folder of READMEs, every file unreadable) keeps the summary already there
+    if report.results:
         from .reports.batch import write_batch_summary
 
-        report.summary = write_batch_summary(report, out_dir / "batch-summary.xlsx", settings.output.file_mode_bits)
+        report.summary = write_batch_summary(report, out_dir / "batch-summary.xlsx", settings.output.file_mode_bits,
+                                             today=today)
     return report

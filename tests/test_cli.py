@@ -29,7 +29,7 @@ def test_generate_writes_logs_and_exits_0(tmp_path: Path) -> None:
     path = roster(tmp_path / "r.csv", [["A1", "Ann Able", "Cook", "Acorns", "M", "Norfolk", "Stage 3", "n"]])
     result = runner.invoke(app, ["generate", str(path), "--out", str(tmp_path / "logs"), "--start", "1/9/2026"])
     assert result.exit_code == 0, result.output
-    assert "1 people: wrote 1 docx, 1 xlsx" in result.output
+    assert "1 person: wrote 1 docx, 1 xlsx" in result.output
     assert sorted(p.name for p in (tmp_path / "logs" / "Acorns").iterdir()) == [
         "A1_Able_2026-09-01_2027-08-31.docx", "A1_Able_2026-09-01_2027-08-31.xlsx"]
     again = runner.invoke(app, ["generate", str(path), "--out", str(tmp_path / "logs"), "--start", "2026-09-01"])

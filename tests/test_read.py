@@ -90,7 +90,7 @@ def test_read_summary_shows_who_what_and_prints_typed_text_literally(filled: tup
     result = runner.invoke(app, ["read", str(filled[1])])
     assert result.exit_code == 0, result.output
     assert "Rosa Reader (R1)" in result.output
-    assert "1 evidence entries" in result.output
+    assert "1 evidence entry" in result.output
     # what a person typed is not taken as markup; the table wraps it at spaces (issue 16), so compare words
     assert "[bold]Safeg" in result.output  # a long word too wide for the column ends in an ellipsis
 

@@ -357,7 +357,7 @@ def test_missing_required_columns_are_named_with_what_was_found(tmp_path: Path) 
     assert roster_error(path) == (
         "The roster has no Level or Framework columns (row 2 looks like the header and has 'Staff ID', 'Name', "
         "'Team'); add a column headed 'Level' (or 'Stage', 'Group', 'Competency level'); add a column headed "
-        "'Framework' (or 'Partnership'), or choose a default framework for the run, then run again."
+        "'Framework' (or 'Partnership') naming each person's framework, e.g. 'Norfolk', then run again."
     )
 
 

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import random
+import re
 import shutil
 import stat
 import threading
@@ -537,6 +538,10 @@ def test_watch_once_then_status(tmp_path: Path, cli_app: object, monkeypatch: py
     assert data["running"] == [] and data["last_errors"][0]["error_kind"] == "RosterError"
     text = runner.invoke(cli_app, ["status", "--inbox", str(inbox)])
     assert "Service: not running" in text.stdout and "1 done" in text.stdout and "#2" in text.stdout
+    # people read a UK time and the reason, not an ISO stamp or a class name (issue 16)
+    assert "RosterError" not in text.stdout and re.search(r"#2, \d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d: rejected\. ",
+                                                           text.stdout), text.stdout
+    assert "0 files" in text.stdout
 
 
 def test_watch_refuses_an_outbox_inside_the_inbox(tmp_path: Path, cli_app: object,

@@ -175,12 +175,12 @@ def _write_zip(out: Path, settings: Settings, plan: _Spool, files: _Spool, *, st
                 for item in log.items:
                     writer.copy(item.member, Path(item.source))
             with writer.member(REGISTER_EXTRACT) as member:
-                _write_register_extract(member, plan)
+                _write_register_extract(member, plan, dt.datetime.fromisoformat(created).date())
             with writer.member(INDEX_HTML) as member:
                 _write_index_html(member, plan, scope=scope, created=created, people=people, log_count=log_count,
                                   file_count=total - 1, missing=missing)
             with writer.member(INDEX_XLSX) as member:
-                _write_index_xlsx(member, plan, files)
+                _write_index_xlsx(member, plan, files, dt.datetime.fromisoformat(created).date())
             with writer.member(MANIFEST_NAME, listed=False) as member:
                 _write_manifest(member, scope=scope, created=created, people=people, logs=log_count, files=files,
                                 missing=missing)

@@ -16,12 +16,13 @@ from openpyxl.styles import Font, PatternFill
 
 from .. import __version__
 from ..core.formatting import long_date
+from ..reports.printing import print_on_a4
 from .model import INDEX_HTML, MANIFEST_NAME, REGISTER_EXTRACT, MissingItem
 from .plan import _planned, _PlannedLog, _Spool
 from .scope import BundleScope
 from .xlsxstream import _Cell, _Link, _StreamedSheet, _write_streamed_xlsx
 
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")  # named: LibreOffice falls back to a serif
 _HEADER_FILL = PatternFill("solid", fgColor="1F5F5B")
 
 
@@ -36,8 +37,11 @@ def _text_cell(ws: Any, value: object) -> WriteOnlyCell:
     return cell
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], widths: list[int]) -> Any:
+def _sheet(wb: Workbook, title: str, header: list[str], widths: list[int], *, print_title: str,
+           created: dt.date) -> Any:  # fmt: skip
     ws = wb.create_sheet(title)
+    # before the first row: a write-only sheet writes its properties (fit to page) with it
+    print_on_a4(ws, print_title, run_date=created)
     for index, width in enumerate(widths):
         ws.column_dimensions[chr(65 + index)].width = width
     ws.freeze_panes = "A2"
@@ -71,7 +75,7 @@ def _verdict_text(log: _PlannedLog) -> str:
     return "; ".join(("Cannot judge yet" if log.cannot_judge else "Not ready", *log.reasons))
 
 
-def _write_register_extract(out: IO[bytes], plan: _Spool) -> None:
+def _write_register_extract(out: IO[bytes], plan: _Spool, created: dt.date) -> None:
     # per person only the offset of their latest log (as latest_by_person orders: period start, then review date)
     latest: dict[str, tuple[tuple[dt.date, dt.date], int, int]] = {}
     for offset, line in plan:
@@ -88,7 +92,8 @@ def _write_register_extract(out: IO[bytes], plan: _Spool) -> None:
                 ["Staff ID", "Name", "Setting", "Role", "Framework", "Level", "Period start", "Period end",
                  "Last review", "Ready for sign-off", "Sign-off outcome", "Signed off by", "Logs in bundle",
                  "Verdict"],
-                [12, 28, 30, 22, 40, 12, 12, 12, 12, 12, 22, 22, 10, 60])
+                [12, 28, 30, 22, 40, 12, 12, 12, 12, 12, 22, 22, 10, 60],
+                print_title="Evidence bundle: register extract", created=created)
     for key in sorted(latest, key=str.casefold):
         _, offset, count = latest[key]
         log = _PlannedLog.model_validate_json(plan.read_at(offset))
@@ -114,15 +119,17 @@ def _index_rows(plan: _Spool, files: _Spool) -> Iterator[list[_Cell]]:
             yield [*head, gone.item, gone.file, None, None, gone.reason]
 
 
-def _write_index_xlsx(out: IO[bytes], plan: _Spool, files: _Spool) -> None:
+def _write_index_xlsx(out: IO[bytes], plan: _Spool, files: _Spool, created: dt.date) -> None:
     index = _StreamedSheet(
         "Index", ("Staff ID", "Name", "Setting", "Log ID", "Period", "Reviewed on", "Item", "File", "SHA-256",
                   "Size (bytes)", "Missing because"),
-        (12, 28, 30, 24, 24, 12, 26, 60, 66, 12, 50), lambda: _index_rows(plan, files))
+        (12, 28, 30, 24, 24, 12, 26, 60, 66, 12, 50), lambda: _index_rows(plan, files),
+        print_title=f"Evidence bundle: index · {long_date(created)}")
     extra = _StreamedSheet("Bundle files", ("Item", "File"), (34, 26), lambda: [
         ["Register extract", _Link(REGISTER_EXTRACT, REGISTER_EXTRACT)],
         ["Index (open in a browser)", _Link(INDEX_HTML, INDEX_HTML)],
-        ["Manifest: SHA-256 of every file", _Link(MANIFEST_NAME, MANIFEST_NAME)]])
+        ["Manifest: SHA-256 of every file", _Link(MANIFEST_NAME, MANIFEST_NAME)]],
+        print_title=f"Evidence bundle: its files · {long_date(created)}")
     _write_streamed_xlsx(out, [index, extra])
 
 

@@ -45,7 +45,8 @@ _STYLES_XML = (
     '</fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
     '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
+    '<alignment wrapText="1" vertical="top"/></xf>'
     '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
@@ -60,6 +61,7 @@ class _StreamedSheet:
     header: tuple[str, ...]
     widths: tuple[int, ...]
     rows: Callable[[], Iterable[Sequence[_Cell]]]
+    print_title: str = ""  # the page header of every printed page; "" for none
 
 
 def _xml_text(value: str) -> str:
@@ -109,11 +111,12 @@ def _write_sheet_part(package: zipfile.ZipFile, number: int, sheet: _StreamedShe
     with package.open(f"xl/worksheets/sheet{number}.xml", "w") as part:
         cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                        for i, w in enumerate(sheet.widths, start=1))
-        part.write((f'{_XML_HEAD}<worksheet xmlns="{_XLSX_MAIN}" xmlns:r="{_OFFICE_RELS}"><sheetViews>'
+        part.write((f'{_XML_HEAD}<worksheet xmlns="{_XLSX_MAIN}" xmlns:r="{_OFFICE_RELS}">'
+                    '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><sheetViews>'
                     '<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
                     'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>'
                     f'</sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
-                    '<row r="1">' + "".join(_cell_xml(f"{_column(i)}1", text, _STYLE_HEADER)
+                    '<row r="1" ht="30" customHeight="1">' + "".join(_cell_xml(f"{_column(i)}1", text, _STYLE_HEADER)
                                             for i, text in enumerate(sheet.header)) + "</row>").encode())
         for number_in_sheet, row in enumerate(_sheet_rows(sheet, first), start=2):
             cells = "".join(_cell_xml(f"{_column(i)}{number_in_sheet}", v) for i, v in enumerate(row))
@@ -128,8 +131,7 @@ def _write_sheet_part(package: zipfile.ZipFile, number: int, sheet: _StreamedShe
                     if links == 1:
                         part.write(b"<hyperlinks>")
                     part.write(f'<hyperlink ref="{_column(i)}{number_in_sheet}" r:id="rId{links}"/>'.encode())
-        part.write((("</hyperlinks>" if links else "") + '<pageMargins left="0.7" right="0.7" top="0.75" '
-                    'bottom="0.75" header="0.3" footer="0.3"/></worksheet>').encode())
+        part.write((("</hyperlinks>" if links else "") + _print_xml(sheet.print_title) + "</worksheet>").encode())
     with package.open(f"xl/worksheets/_rels/sheet{number}.xml.rels", "w") as part:
         part.write(f'{_XML_HEAD}<Relationships xmlns="{_PACKAGE_RELS}">'.encode())
         links = 0
@@ -141,6 +143,15 @@ def _write_sheet_part(package: zipfile.ZipFile, number: int, sheet: _StreamedShe
                                 f'Target="{_xml_attr(value.target)}" TargetMode="External"/>').encode())
         part.write(b"</Relationships>")
     return rows
+
+
+def _print_xml(title: str) -> str:
+    """A4 landscape, one page wide, the title at the top and page numbers at the foot (as reports.printing does)."""
+    header = f"<oddHeader>&amp;C{_xml_text(title.replace('&', '&&'))}</oddHeader>" if title else ""
+    return ('<pageMargins left="0.4" right="0.4" top="0.9" bottom="0.9" header="0.35" footer="0.35"/>'
+            '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+            f"<headerFooter>{header}<oddFooter>&amp;CPage &amp;P of &amp;N&amp;RPersonal data: keep within the "
+            "organisation</oddFooter></headerFooter>")
 
 
 def _write_streamed_xlsx(out: IO[bytes], sheets: Sequence[_StreamedSheet]) -> None:
@@ -161,6 +172,9 @@ def _write_streamed_xlsx(out: IO[bytes], sheets: Sequence[_StreamedSheet]) -> No
                         for n, (t, _, _) in enumerate(parts, start=1))
         filters = "".join(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{n}" hidden="1">'
                           f"'{_xml_text(t)}'!$A$1:${c}${r + 1}</definedName>" for n, (t, c, r) in enumerate(parts))
+        # the header row repeats on every printed page
+        filters += "".join(f"<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"{n}\">'{_xml_text(t)}'!$1:$1"
+                           "</definedName>" for n, (t, _, _) in enumerate(parts))
         package.writestr("xl/workbook.xml", f'{_XML_HEAD}<workbook xmlns="{_XLSX_MAIN}" xmlns:r="{_OFFICE_RELS}">'
                          f"<bookViews><workbookView/></bookViews><sheets>{names}</sheets>"
                          f"<definedNames>{filters}</definedNames></workbook>")

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from ..core.formatting import count
 from ..errors import ExitCode
 from .console import err, file_progress, out, user_errors
 from .options import OutboxOption, outbox_settings, parse_date
@@ -64,7 +65,8 @@ def register(app: typer.Typer) -> None:
             err.print(f"Missing: {gone.staff_id or '(no staff id)'} {gone.item} ({gone.file}): {gone.reason}.")
         if report.unmatched_staff:
             err.print(f"No reviewed log in scope for: {', '.join(report.unmatched_staff)}.")
-        err.print(f"{report.people} people, {report.logs} logs, {report.files} files "
+        err.print(f"{count(report.people, 'person', 'people')}, {count(report.logs, 'log')}, "
+                  f"{count(report.files, 'file')} "
                   f"({report.bytes / 1024 / 1024:.1f} MB), {len(report.missing)} missing. Send this fingerprint "
                   f"separately so the recipient can trust manifest.json: SHA-256 {report.manifest_sha256}"
                   + ("; signed with the organisation key (manifest.sig)." if report.signed else ""))
@@ -108,7 +110,7 @@ def register(app: typer.Typer) -> None:
         if report.fingerprint_ok:
             err.print("Fingerprint: the manifest is the one the sender described.")
         if report.intact:
-            out.print(f"OK: all {len(report.ok)} files match the manifest.")
+            out.print(f"OK: all {count(len(report.ok), 'file')} match the manifest.")
             if report.missing:
                 what = "1 item was" if report.missing == 1 else f"{report.missing} items were"
                 err.print(f"{what} already missing when the bundle was made (see index.html).")

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..config import load_settings
+from ..core.formatting import count
 from ..errors import ExitCode, UsageError
 from ..frameworks import installed_frameworks
 from ..generate.logs import GenerateOptions, LogFormat, generate_logs
@@ -68,9 +69,9 @@ def generate(
         who = f" ({rejected.staff_id})" if rejected.staff_id else ""
         err.print(f"Row {rejected.row_number}{who}: {rejected.reason}")
     written = ", ".join(f"{n} {fmt}" for fmt, n in sorted(report.written.items())) or "no new files"
-    err.print(f"{report.people} people: wrote {written} in {report.out}.")
+    err.print(f"{count(report.people, 'person', 'people')}: wrote {written} in {report.out}.")
     if report.skipped:
-        err.print(f"{report.skipped} logs already existed and were kept (use --force to regenerate them).")
+        err.print(f"{count(report.skipped, 'log')} already existed and were kept (use --force to regenerate them).")
     if report.rejected:
         err.print(f"[bold yellow]{len(report.rejected)} roster rows were rejected[/]; see "
                   f"{escape(str(report.errors_file))}, fix those rows and run again (existing logs are kept).",
@@ -116,7 +117,8 @@ def _print_log_summary(log: Any) -> None:
     fw = f"{log.framework} level {log.level}" if log.framework else "framework not stated"
     out.print(f"Log {log.log_id or '(no sglogs identity)'} | {fw} | {span} | {log.source.format.value}")
     met = sum(1 for c in log.competencies if c.status.value == "met")
-    out.print(f"{len(log.entries)} evidence entries, {len(log.competencies)} competencies listed ({met} met), "
+    out.print(f"{count(len(log.entries), 'evidence entry', 'evidence entries')}, "
+              f"{count(len(log.competencies), 'competency', 'competencies')} listed ({met} met), "
               f"{len(log.next_steps)} next steps; sign-off: {log.signoff.outcome or 'not yet'}")
     if log.entries:
         # words wrap, never cut: Rich folds long cells at spaces; reflections are shown in full (issue 16)
@@ -135,7 +137,7 @@ def _print_log_summary(log: Any) -> None:
                           Text(", ".join(entry.competencies) or "-"), Text(entry.reflection or "-"))
         out.print(table)
     if log.warnings:
-        out.print(f"[bold yellow]{len(log.warnings)} things could not be read as written:[/]", markup=True)
+        out.print(f"[bold yellow]{count(len(log.warnings), 'thing')} could not be read as written:[/]", markup=True)
         for warning in log.warnings:
             out.print(f"  - {warning}", markup=False)
 
@@ -177,11 +179,12 @@ def check(
 
 def _print_findings(log: Any, findings: list[Any], verdict: Any) -> None:
     who = " ".join(p for p in (log.staff.name, f"({log.staff.id})" if log.staff.id else None) if p)
-    out.print(Text(f"{who or Path(log.source.path).name}: {len(log.entries)} evidence entries", style="bold"))
+    entries = count(len(log.entries), "evidence entry", "evidence entries")
+    out.print(Text(f"{who or Path(log.source.path).name}: {entries}", style="bold"))
     for item in findings:
         colour = "red" if item.severity.blocks_signoff else "yellow"
-        out.print(Text.assemble((f"  {item.severity.value:<7} ", colour), (f"{item.code:<22} ", "dim"),
-                                item.message))
+        # the code is for programs (check --json); people read the sentence
+        out.print(Text.assemble((f"  {item.severity.value.capitalize():<7} ", colour), item.message))
     words, colour = {"ready": ("Ready for sign-off", "green"),
                      "not ready": ("Not ready for sign-off: fix the errors above", "red"),
                      "cannot judge yet": ("Cannot judge yet: sglogs does not know this log's framework and level; "
@@ -222,11 +225,17 @@ def review(
             errors = sum(1 for f in result.findings if f.severity.blocks_signoff)
             state = ("ready" if result.ready else "cannot judge yet (framework or level unknown)"
                      if readiness(result.findings).value == "cannot judge yet" else f"not ready ({errors} to fix)")
-            out.print(f"{result.staff_id or result.source.name}: {state}")
+            who = " ".join(p for p in (result.staff_id, result.staff_name) if p)
+            out.print(f"{who + ', ' if who else ''}{result.source.name}: {state}")
         for source, reason in batch.failures:
             err.print(f"{source.name}: {reason}")
-        err.print(f"{len(batch.results)} logs reviewed, {batch.ready_count} ready for sign-off, "
-                  f"{len(batch.failures)} could not be read; summary in {batch.summary}, documents in {target}.")
+        for source, reason in batch.skipped:
+            err.print(f"Skipped {source.name}: {reason}")
+        summary = (f"summary in {batch.summary}" if batch.summary else
+                   "no batch summary written (the one already there, if any, is kept)")
+        err.print(f"{count(len(batch.results), 'log')} reviewed, {batch.ready_count} ready for sign-off, "
+                  f"{len(batch.failures)} could not be read, {len(batch.skipped)} skipped (not logs); {summary}, "
+                  f"documents in {target}.")
         if batch.failures:
             raise typer.Exit(int(ExitCode.UNREADABLE_INPUT))
         if batch.ready_count < len(batch.results):
@@ -236,8 +245,8 @@ def review(
     for output in result.outputs:
         out.print(str(output))
     errors = sum(1 for f in result.findings if f.severity.blocks_signoff)
-    err.print(f"{'Ready' if result.ready else 'Not ready'} for sign-off: {errors} errors, "
-              f"{len(result.findings) - errors} warnings. Open the feedback report first.")
+    err.print(f"{'Ready' if result.ready else 'Not ready'} for sign-off: {count(errors, 'error')}, "
+              f"{count(len(result.findings) - errors, 'warning')}. Open the feedback report first.")
     if not result.ready:
         raise typer.Exit(int(ExitCode.FINDINGS))
 
@@ -269,9 +278,9 @@ def renew(
     report = renew_logs(options, settings)
     for staff_id, path in report.renewed:
         out.print(f"{staff_id}: {path}")
-    err.print(f"{len(report.renewed)} logs renewed, {len(report.already_renewed)} already renewed, "
+    err.print(f"{count(len(report.renewed), 'log')} renewed, {len(report.already_renewed)} already renewed, "
               f"{len(report.not_due)} not due yet, {len(report.not_started)} whose next log has not begun, "
-              f"{len(report.without_log)} people with no log to renew"
+              f"{count(len(report.without_log), 'person', 'people')} with no log to renew"
               + (f" (run 'sglogs generate' for them: {', '.join(report.without_log[:10])})"
                  if report.without_log else "") + ".")
     if report.level_changed:

@@ -18,6 +18,7 @@ from typing import Annotated
 
 import typer
 
+from ..core.formatting import count, long_datetime
 from ..errors import SglogsError
 from ..service import ServiceStatus, WatchOptions, handle_stop_signals, run_watch, service_status
 from .console import err, out, user_errors
@@ -61,7 +62,7 @@ def watch(
     finally:
         restore()
     done = ", ".join(f"{n} {state}" for state, n in report.outcomes.items())
-    err.print(f"Stopped ({report.mode}): {done}; {report.waiting} files left waiting.")
+    err.print(f"Stopped ({report.mode}): {done}; {count(report.waiting, 'file')} left waiting.")
 
 
 def status(
@@ -118,7 +119,13 @@ def _register_figures(settings: object) -> list[str]:
 
 
 def _when(timestamp: float | None) -> str:
-    return dt.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S") if timestamp else "-"
+    """A journal time as people read it ("6 December 2026 at 12:48"); "not recorded" when there is none."""
+    return long_datetime(dt.datetime.fromtimestamp(timestamp)) if timestamp else "not recorded"
+
+
+def _iso_when(timestamp: float | None) -> str | None:
+    # status --json is for programs: ISO time, null when not recorded
+    return dt.datetime.fromtimestamp(timestamp).isoformat(timespec="seconds") if timestamp else None
 
 
 def _status_data(report: ServiceStatus) -> dict[str, object]:
@@ -129,7 +136,7 @@ def _status_data(report: ServiceStatus) -> dict[str, object]:
         "counts": report.counts,
         "waiting": report.waiting,
         "last_errors": [{"id": e.id, "sha256": e.sha256, "state": e.state.value, "error_kind": e.error_kind,
-                         "error": e.error, "when": _when(e.finished_at or e.claimed_at or e.seen_at)}
+                         "error": e.error, "when": _iso_when(e.finished_at or e.claimed_at or e.seen_at)}
                         for e in report.last_errors],
     }
 
@@ -144,12 +151,13 @@ def _print_status(report: ServiceStatus, figures: list[str]) -> None:
     out.print(f"Journal: {report.journal}" + ("" if report.journal_exists else " (not created yet)"))
     if report.counts:
         out.print("Files: " + ", ".join(f"{n} {state}" for state, n in report.counts.items()))
-    waiting = "cannot be read" if report.waiting is None else f"{report.waiting} files"
+    waiting = "cannot be read" if report.waiting is None else count(report.waiting, "file")
     out.print(f"Waiting in the inbox ({report.inbox}): {waiting}")
     if report.last_errors:
         out.print("Latest errors:")
         for entry in report.last_errors:
             when = _when(entry.finished_at or entry.claimed_at or entry.seen_at)
-            out.print(f"  #{entry.id} {when} {entry.state.value} {entry.error_kind}: {entry.error or ''}")
+            # the error's class name (error_kind) is for the journal and --json, not for people
+            out.print(f"  #{entry.id}, {when}: {entry.state.value}. {entry.error or 'No reason recorded.'}")
     for line in figures:
         out.print(line)

@@ -67,6 +67,17 @@ def count(number: int, singular: str, plural: str | None = None) -> str:
     return f"{number:,} {word}"
 
 
+def a_or_an(word: str) -> str:
+    """``word`` with the indefinite article it takes when read aloud (file formats are read letter by letter).
+
+    Example:
+        >>> a_or_an("XLSX"), a_or_an("DOCX"), a_or_an("entry")
+        ('an XLSX', 'a DOCX', 'an entry')
+    """
+    spoken_vowel = word[:1].lower() in "aeio" or (word.isupper() and word[:1] in "AEFHILMNORSX")
+    return f"{'an' if spoken_vowel else 'a'} {word}"
+
+
 def framework_title(framework_id: str, frameworks: Mapping[str, Framework]) -> str:
     """The framework's own title, or its id when it is not loaded.
 

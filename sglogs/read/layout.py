@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..core.dates import period_end
 from ..core.identity import find_identity
 from ..frameworks import match_framework, match_level, required_competencies
 from ..models import (
@@ -23,6 +24,7 @@ from ..models import (
     EvidenceEntry,
     Framework,
     LogFileFormat,
+    NextStep,
     ParsedLog,
     Period,
     SignOff,
@@ -82,6 +84,7 @@ MAX_KEYWORD_HEADER_WORDS = 6
 COMPETENCY_REF_HEADERS = ("ref", "id", "no", "number", "competency ref", "reference", "ref no")
 COMPETENCY_TEXT_HEADERS = ("competency", "competence", "competency text", "description")
 STATUS_HEADERS = ("met not yet met", "met", "met not met", "status", "assessment", "met not yet", "outcome")
+STEP_COMPETENCY_HEADERS = ("competency", "competencies", "competency ref", "competency refs", "ref")
 EVIDENCE_ROWS_HEADERS = ("evidence rows", "evidence", "evidence row")
 COMMENT_HEADERS = ("manager comment", "comment", "comments", "managers comment")
 #: Headings above next steps written as paragraphs or a list (foreign logs only).
@@ -181,6 +184,7 @@ class _Found:
     context: str | None = None  # the competency of the last evidence row, from a heading
     competencies: dict[str, CompetencyAssessment] = field(default_factory=dict)
     next_steps: list[str] = field(default_factory=list)
+    step_details: list[tuple[str, str, str]] = field(default_factory=list)  # (step, competency, by when) as written
     labels: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -317,6 +321,7 @@ def _scan_table(table: TableGrid, found: _Found, synonyms: Mapping[str, Sequence
     evidence: _Evidence | None = None
     comp_cols: dict[str, int] = {}
     step_col = 0
+    step_cols: tuple[int | None, int | None] = (None, None)  # the competency and "by when" of a next step
     for index, row in enumerate(table.rows):
         label = table.label(index)
         cells = [c for c in row if c]
@@ -344,6 +349,7 @@ def _scan_table(table: TableGrid, found: _Found, synonyms: Mapping[str, Sequence
         step = _next_steps_header(row) if header_like else None
         if step is not None:
             region, step_col = "next_steps", step
+            step_cols = (_column_of(row, STEP_COMPETENCY_HEADERS), _column_of(row, ("by when", "target date")))
             continue
         if len(cells) == 1 and normalise_header(cells[0]).lstrip("0123456789 ") in SECTION_TITLES:
             region = None
@@ -366,6 +372,19 @@ def _scan_table(table: TableGrid, found: _Found, synonyms: Mapping[str, Sequence
             _competency_row(row, comp_cols, label, found)
         elif region == "next_steps" and step_col < len(row) and row[step_col]:
             found.next_steps.append(row[step_col])
+            found.step_details.append((row[step_col], *(row[c] if c is not None and c < len(row) else ""
+                                                         for c in step_cols)))
+
+
+def _next_step(row: tuple[str, str, str], known_ids: Sequence[str]) -> NextStep:
+    """A next step with its competencies and the date its "by when" means; a month alone means its last day."""
+    text, competency, by_when = row
+    due = parse_date(by_when) if by_when else None
+    day = due.value if due else None
+    if day is not None and due is not None and due.precision is DatePrecision.MONTH:
+        day = period_end(day, 1)
+    return NextStep(text=text, competencies=parse_competency_refs(competency, known_ids).ids if competency else (),
+                    by_when=by_when or None, due=day)
 
 
 def _is_note_row(row: Sequence[str], evidence: _Evidence) -> bool:
@@ -574,6 +593,7 @@ def assemble(raw: RawLog, source: SourceFile, frameworks: dict[str, Framework] |
         competencies=tuple(found.competencies.values()),
         entries=tuple(entries),
         next_steps=tuple(found.next_steps),
+        next_step_details=tuple(_next_step(row, known_ids) for row in found.step_details),
         signoff=SignOff(
             manager=labels.get("signoff_manager") or None,
             date=signoff_date.value,

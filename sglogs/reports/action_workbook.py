@@ -198,6 +198,8 @@ def _find_header(ws: Any) -> tuple[int, dict[str, int]] | None:
 
 def _cell_value(item: ActionItem, field: str) -> str | dt.date | None:
     value = getattr(item, field)
+    if field == "target_date" and value is None:
+        return "To agree"  # no date is invented: the manager agrees one with the member of staff
     if isinstance(value, RagStatus):
         return value.value.capitalize()
     if isinstance(value, str):

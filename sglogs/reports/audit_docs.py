@@ -31,7 +31,7 @@ from ..audit import AMBER_AT_PERCENT, GREEN_AT_PERCENT, QCARD_SOURCE, AuditFigur
 from ..files import atomic_save
 from ..models import RagStatus
 from ..workbook_text import put_text  # security: every string a string, never a formula
-from .register_xlsx import fit_row_height
+from .printing import fit_row_height, print_on_a4
 
 #: Badge fills (RGB hex) per RAG, the same light fills as the review documents' action plan; grey: no data.
 RAG_FILLS = {RagStatus.RED: "F4CCCC", RagStatus.AMBER: "FFE599", RagStatus.GREEN: "D9EAD3", None: "E7E6E6"}
@@ -202,7 +202,7 @@ def write_audit_docx(
                                             "internal record: contains names") if p))
     document.add_paragraph(TITLE, style="Title")
     document.add_paragraph(f"{SUBTITLE} · LLR LSCB Safeguarding Competency Framework", style="Subtitle")
-    facts = (("Organisation", organisation or "Not set (organisation in sglogs.toml)"),
+    facts = (("Organisation", organisation or "Not named"),
              ("Date", f"{as_of:%d/%m/%Y}"), ("Scope", scope),
              ("Questions", f"LLR LSCB Safeguarding Competency Framework Q-cards ({QCARD_SOURCE})"),
              ("RAG", f"Green at {GREEN_AT_PERCENT}% or more, amber at {AMBER_AT_PERCENT}% or more, red below; "
@@ -263,11 +263,6 @@ def _sheet_header(ws: Worksheet, headers: Sequence[str], widths: Sequence[float]
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.freeze_panes = "A2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
 
 
 _ANSWER_HEADERS = ("Q", "Title", "Question", "What we measured", "Figure", "Numerator", "Denominator", "%", "RAG",
@@ -310,8 +305,8 @@ def write_audit_xlsx(
         cells[7].number_format = "0%"
         cells[8].fill = PatternFill("solid", fgColor=RAG_FILLS[answer.rag])
         fit_row_height(ws, cells)
-    ws.oddHeader.center.text = " · ".join(p for p in ("Q-card self-assessment", organisation, scope,
-                                                      f"{as_of:%d/%m/%Y}") if p)
+    title = " · ".join(p for p in ("Q-card self-assessment", organisation, scope) if p)
+    print_on_a4(ws, title, run_date=as_of)
     people = wb.create_sheet("People")
     _sheet_header(people, _PEOPLE_HEADERS, _PEOPLE_WIDTHS_XLSX)
     row = 1
@@ -325,6 +320,7 @@ def write_audit_xlsx(
                 cell.alignment = _WRAP
             fit_row_height(people, cells)
     people.auto_filter.ref = f"A1:F{max(row, 2)}"
+    print_on_a4(people, f"{title} · the people behind each figure", run_date=as_of)
     wb.properties.title = f"{TITLE}: {SUBTITLE.lower()}"
     wb.properties.creator = "sglogs"
     return atomic_save(wb.save, path, mode)

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.formatting.rule import CellIsRule
@@ -26,8 +25,8 @@ from ..files import atomic_save
 from ..matching import UnmatchedLog
 from ..register import BAND_DAYS, RAG_COLOURS, ComplianceGroup, RegisterRow, RegisterSummary, band_colours
 from ..workbook_text import put_text  # security: every string a string, never a formula
+from .printing import DATE_FORMAT, fit_row_height, print_on_a4
 
-DATE_FORMAT = "dd/mm/yyyy"
 PERCENT_FORMAT = "0%"
 # fonts are named: a Font without a name falls back to a serif face in LibreOffice
 _FONT = "Calibri"
@@ -51,7 +50,7 @@ COLUMNS: tuple[tuple[str, float, Callable[[RegisterRow], Any], str], ...] = (
     ("Name", 22, lambda r: r.name, "text"),
     ("Setting", 26, lambda r: r.setting, "text"),
     ("Role", 24, lambda r: r.role, "wrap"),
-    ("Framework", 17, lambda r: r.framework, "text"),
+    ("Framework", 24, lambda r: r.framework_name or r.framework, "wrap"),
     ("Level", 9, lambda r: r.level_label, "text"),
     ("Designated lead", 11, lambda r: _yes(r.designated_lead), "text"),
     ("Log period start", 11, lambda r: r.period_start, "date"),
@@ -73,26 +72,6 @@ STATUS_COLUMN = next(i for i, c in enumerate(COLUMNS, start=1) if c[0] == "Statu
 COMPLIANT_COLUMN = next(i for i, c in enumerate(COLUMNS, start=1) if c[0] == "Compliant")
 
 
-def fit_row_height(ws: Worksheet, cells: Sequence[Cell], *, line_height: float = 15.0) -> None:
-    """Give the row of ``cells`` (just written, one row) the height its longest wrapped text needs.
-
-    Neither Excel nor LibreOffice reliably grows a row written by openpyxl when it opens the file, so wrapped
-    text would be cut off or overlap the next row. The estimate errs on the tall side. The caller passes the
-    cells it wrote: ``ws[row]`` would scan the whole sheet for its width on every call.
-
-    Example:
-        >>> fit_row_height(worksheet, [worksheet.cell(2, 1, "A long note")])  # doctest: +SKIP
-    """
-    lines = 1
-    for cell in cells:
-        if isinstance(cell.value, str) and cell.alignment.wrap_text:
-            width = ws.column_dimensions[cell.column_letter].width or 8.43
-            per_line = max(1, int(width * 1.05))
-            lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in cell.value.split("\n")))
-    if lines > 1 and cells:
-        ws.row_dimensions[cells[0].row].height = line_height * lines + 2
-
-
 def _fill(key: str) -> PatternFill:
     colour = RAG_COLOURS[key]
     # conditional formats use the background colour of a solid fill
@@ -107,20 +86,8 @@ def _header(ws: Worksheet, row: int, labels: Sequence[str], first_column: int = 
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _CENTRE_WRAP if centred else _WRAP
 
 
-def _print_setup(ws: Worksheet, title: str) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as the list needs
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddHeader.center.text = title
-    ws.oddFooter.center.text = "Page &P of &N"
-    ws.oddFooter.right.text = "Personal data: keep within the organisation"
-
-
-def _register_sheet(ws: Worksheet, rows: Sequence[RegisterRow], title: str, band_days: Sequence[int]) -> None:
+def _register_sheet(ws: Worksheet, rows: Sequence[RegisterRow], title: str, band_days: Sequence[int],
+                    as_of: dt.date | None) -> None:  # fmt: skip
     ws.title = "Register"
     _header(ws, 1, [c[0] for c in COLUMNS])
     ws.row_dimensions[1].height = 30
@@ -148,8 +115,7 @@ def _register_sheet(ws: Worksheet, rows: Sequence[RegisterRow], title: str, band
     for label, key in (("Yes", "in_date"), ("No", "overdue")):
         ws.conditional_formatting.add(f"{compliant}2:{compliant}{last_row}",
                                       CellIsRule(operator="equal", formula=[f'"{label}"'], fill=_fill(key)))
-    _print_setup(ws, title)
-    ws.print_title_rows = "1:1"
+    print_on_a4(ws, title, run_date=as_of)
 
 
 _GROUP_HEADERS = ("People", "In date", "Signed off", "Compliant", "% in date", "% signed off", "% compliant")
@@ -203,13 +169,13 @@ def _summary_sheet(ws: Worksheet, result: RegisterSummary, *, organisation: str,
     ws.row_dimensions[row + 1].height = 30
     for offset, group in enumerate(result.by_level, start=2):
         put_text(ws, row + offset, 1, group.level)
-        put_text(ws, row + offset, 2, group.framework)
+        put_text(ws, row + offset, 2, group.framework_name or group.framework).alignment = _WRAP
         _group_cells(ws, row + offset, 3, group)
-    for column, width in zip("ABCDEFGHI", (30, 17, 10, 10, 10, 10, 10, 10, 10), strict=True):
+    for column, width in zip("ABCDEFGHI", (30, 34, 10, 10, 10, 10, 10, 10, 10), strict=True):
         ws.column_dimensions[column].width = width
     if result.by_setting:
-        ws.add_chart(_chart(ws, first_setting, last_setting), "K5")
-    _print_setup(ws, title)
+        ws.add_chart(_chart(ws, first_setting, last_setting), "L5")
+    print_on_a4(ws, title, run_date=as_of, header_rows=None)
 
 
 def _chart(ws: Worksheet, first_row: int, last_row: int) -> BarChart:
@@ -243,7 +209,7 @@ _UNMATCHED_COLUMNS = (("Name on the cover", 24), ("Setting on the cover", 26), (
                       ("Log period end", 12), ("Read by sglogs", 12), ("Log file", 40), ("Why it is unmatched", 60))
 
 
-def _unmatched_sheet(ws: Worksheet, unmatched: Sequence[UnmatchedLog], title: str) -> None:
+def _unmatched_sheet(ws: Worksheet, unmatched: Sequence[UnmatchedLog], title: str, as_of: dt.date | None) -> None:
     """The logs that are no one's on the roster: put the staff id on the log, or fix the roster, and review again."""
     _header(ws, 1, [name for name, _ in _UNMATCHED_COLUMNS])
     ws.row_dimensions[1].height = 30
@@ -263,7 +229,7 @@ def _unmatched_sheet(ws: Worksheet, unmatched: Sequence[UnmatchedLog], title: st
             cells.append(cell)
         fit_row_height(ws, cells)
     ws.freeze_panes = "B2"
-    _print_setup(ws, title)
+    print_on_a4(ws, title, run_date=as_of)
 
 
 def write_register(
@@ -295,14 +261,13 @@ def write_register(
         >>> write_register(rows, summary(rows), Path("outbox/register.xlsx"))  # doctest: +SKIP
         PosixPath('outbox/register.xlsx')
     """
-    title = " · ".join(p for p in ("Safeguarding competency register", organisation,
-                                   f"{as_of:%d/%m/%Y}" if as_of else "") if p)
+    title = " · ".join(p for p in ("Safeguarding competency register", organisation) if p)
     wb = Workbook()
-    _register_sheet(wb.active, rows, title, band_days)
+    _register_sheet(wb.active, rows, title, band_days, as_of)
     _summary_sheet(wb.create_sheet("Summary"), summary, organisation=organisation, as_of=as_of, title=title,
                    band_days=band_days)
     if unmatched:
-        _unmatched_sheet(wb.create_sheet("Unmatched logs"), unmatched, title)
+        _unmatched_sheet(wb.create_sheet("Unmatched logs"), unmatched, title, as_of)
     wb.properties.title = "Safeguarding competency register"
     wb.properties.creator = "sglogs"
     return atomic_save(wb.save, path, mode)

@@ -455,10 +455,10 @@ def _action_row(item: ActionItem) -> dict[str, str]:
         "competency": item.competency or "",
         "owner": item.owner or "",
         "resources": item.resources or "",
-        "target_date": _short_date(item.target_date),
+        "target_date": _short_date(item.target_date) or "To agree",
         "success_criteria": item.success_criteria or "",
-        "rag": item.rag.value.capitalize(),
-        "rag_fill": _RAG_FILLS[item.rag],
+        "rag": item.rag.value.capitalize() if item.rag else "",
+        "rag_fill": _RAG_FILLS.get(item.rag, "FFFFFF"),
         "review_date": _short_date(item.review_date),
         "progress": item.progress or "",
     }

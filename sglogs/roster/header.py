@@ -129,7 +129,7 @@ _MISSING_FIXES = {
     "staff_id": "add a column headed 'Staff ID' (or 'Employee No', 'Payroll number', 'ID')",
     "name": "add a column headed 'Name' (or 'Full name', or two columns 'First name' and 'Surname')",
     "level": "add a column headed 'Level' (or 'Stage', 'Group', 'Competency level')",
-    "framework": "add a column headed 'Framework' (or 'Partnership'), or choose a default framework for the run",
+    "framework": "add a column headed 'Framework' (or 'Partnership') naming each person's framework, e.g. 'Norfolk'",
 }
 
 
