@@ -175,6 +175,7 @@ def write_review(
     templates.write_signoff(outputs["signoff"], context, mode=mode)
     templates.write_action_plan_docx(outputs["plan_docx"], context, mode=mode)
     templates.write_action_plan_xlsx(outputs["plan_xlsx"], actions, context, mode=mode)
+    paper = _paper_pages(log, folder, stem, mode)
     ready = ready_for_signoff(findings)
     _write_json(outputs["json"], {
         "log": log.model_dump(mode="json"),
@@ -187,8 +188,24 @@ def write_review(
     }, mode)
     entry = _index(outbox or settings.outbox, outputs["json"], settings)
     return ReviewResult(source=Path(log.source.path), staff_id=log.staff.id, log_id=log.log_id,
-                        outputs=tuple(outputs.values()), findings=tuple(findings), ready=ready,
+                        outputs=(*outputs.values(), *paper), findings=tuple(findings), ready=ready,
                         entries=len(log.entries), index_entry=entry)
+
+
+def _paper_pages(log: ParsedLog, folder: Path, stem: str, mode: int) -> list[Path]:
+    """The pages of a paper log kept as evidence beside its review, upright, in log order (private, like the rest).
+
+    Hook for the keying sheet (issue 18 item 4, branch paper-gen): once ``generate.keying.keying_workbook`` is on
+    main, call it here with these pages so the folder also holds ``<stem>_keying.xlsx``.
+    """
+    written = []
+    for order, page in enumerate(log.paper_pages, start=1):
+        if not page.image_png:
+            continue
+        path = folder / f"{stem}_page-{order:02d}.png"
+        atomic_write_bytes(path, page.image_png, mode)
+        written.append(path)
+    return written
 
 
 _templates_cache: dict[Path | None, ReviewTemplates] = {}
