@@ -61,6 +61,15 @@ class UsageError(SglogsError):
     exit_code = ExitCode.USAGE
 
 
+class KeyingError(UsageError):
+    """A keying sheet cannot be made for what was asked (a person who is not the log's, a framework not installed).
+
+    Example:
+        >>> KeyingError("Staff S2 is not the log's (S1); check --staff.").exit_code
+        <ExitCode.USAGE: 2>
+    """
+
+
 class InputError(SglogsError):
     """A file given to sglogs cannot be read safely (wrong type, empty, encrypted, too large, damaged).
 

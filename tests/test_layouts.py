@@ -190,8 +190,7 @@ def _own_template(path: Path) -> Path:
     table = document.add_table(rows=2, cols=4)
     for c, (head, value) in enumerate([("Date", "04/12/2026"), ("Course", "Neglect toolkit briefing"),
                                        ("Hours", "2"),
-                                       ("What difference has this made?", "I now use the toolkit with families "
-                                        "before a referral and record what I see at each visit.")]):
+                                       ("Pastoral notes", "I now use the toolkit before referrals.")]):
         table.rows[0].cells[c].text, table.rows[1].cells[c].text = head, value
     document.save(path)
     return path
@@ -206,14 +205,54 @@ def test_an_organisation_teaches_sglogs_its_headers(tmp_path: Path, settings: Se
     plain = read_log(path, settings, frameworks)
     assert plain.entries[0].reflection is None
     taught = settings.model_copy(update={"read": ReadSettings(
-        headers={"reflection": ("What difference has this made?",)})})
+        headers={"reflection": ("Pastoral notes",)})})
     log = read_log(path, taught, frameworks)
     assert log.entries[0].reflection.startswith("I now use the toolkit")
     from sglogs.read.explain import explain_log
 
     lines = explain_log(path, taught)
-    assert any("'What difference has this made?' -> Reflection" in line for line in lines)
-    assert any("'What difference has this made?' -> not read" in line for line in explain_log(path, settings))
+    assert any("'Pastoral notes' -> Reflection" in line for line in lines)
+    assert any("'Pastoral notes' -> not read" in line for line in explain_log(path, settings))
+
+
+def _unusual_headers(path: Path, headers: list[str], rows: list[list[str]]) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Name: Ann Able")
+    table = document.add_table(rows=1 + len(rows), cols=len(headers))
+    for r, values in enumerate([headers, *rows]):
+        for c, value in enumerate(values):
+            table.rows[r].cells[c].text = value
+    document.save(path)
+    return path
+
+
+def test_headers_written_as_plain_questions_are_read_by_their_words(tmp_path: Path, settings: Settings,
+                                                                     frameworks: dict[str, Framework]) -> None:
+    """"What I did", "Time taken" and "What difference has this made to the children?" name the activity, the hours
+    and the reflection, with no [read.headers] entry."""
+    path = _unusual_headers(tmp_path / "questions.docx",
+                            ["When", "What I did", "Time taken", "What difference has this made to the children?"],
+                            [["03/02/2026", "DSL refresher", "90 mins", "I check the chronology weekly"]])
+    entry = read_log(path, settings, frameworks).entries[0]
+    assert (entry.activity, entry.hours, entry.reflection) == ("DSL refresher", 1.5, "I check the chronology weekly")
+
+
+def test_columns_whose_headers_say_nothing_are_placed_by_their_values_and_said(
+        tmp_path: Path, settings: Settings, frameworks: dict[str, Framework]) -> None:
+    """A row-number column stays unread; short text beside the date is the activity, long free text the reflection,
+    each with a warning naming the column and how to teach sglogs its header."""
+    long_text = "I now check the chronology weekly and record concerns on the same day as they arise."
+    path = _unusual_headers(tmp_path / "plain.docx", ["No.", "Date", "Item", "Length", "My thoughts"],
+                            [["1", "03/02/2026", "DSL refresher", "2 hrs", long_text],
+                             ["2", "10/03/2026", "Read KCSIE part one", "45 mins", long_text]])
+    log = read_log(path, settings, frameworks)
+    assert [(e.activity, e.hours, e.reflection) for e in log.entries] == [
+        ("DSL refresher", 2, long_text), ("Read KCSIE part one", 0.75, long_text)]
+    placed = [w for w in log.warnings if "from its values" in w]
+    assert len(placed) == 2 and any("'Item'" in w for w in placed) and any("'My thoughts'" in w for w in placed)
+    assert all("[read.headers]" in w for w in placed)
 
 
 def test_read_headers_are_validated() -> None:

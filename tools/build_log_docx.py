@@ -13,6 +13,7 @@ Rerun it from the project folder after changing the layout, and commit the templ
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -26,6 +27,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+
+from sglogs.generate.qr import QR_SIZE_CM, qr_png
 
 OUT = Path(__file__).resolve().parent.parent / "sglogs" / "data" / "templates" / "log.docx"
 
@@ -527,6 +530,57 @@ def footer(doc) -> None:
     _field(pages, "PAGE")
     pages.add_run(" of ")
     _field(pages, "NUMPAGES")
+    # the footer text stops short of the code (text wrapping round a footer picture differs between editors)
+    for p in (first, pages):
+        p.paragraph_format.right_indent = Cm(QR_RIGHT_GAP + QR_SIZE_CM + QR_TEXT_GAP - MARGIN)
+    page_code(first)
+
+
+#: The name the generator finds the page-code picture by (sglogs/generate/docx.py swaps in each log's code).
+PAGE_CODE_NAME = "sglogs page code"
+# gaps to the page's right and bottom edges (cm): the quiet zone takes the printer's unprintable edge (about 4 mm),
+# and the code's top (27.5 cm) is where the body ends (2.2 cm bottom margin), so it never covers a table
+QR_RIGHT_GAP, QR_BOTTOM_GAP = 0.7, 0.4
+QR_TEXT_GAP = 0.2
+
+
+def _drawing_el(tag: str, **attrs: str) -> OxmlElement:
+    """DrawingML attributes have no namespace (``_el`` puts Word's on them)."""
+    element = OxmlElement(tag)
+    for name, value in attrs.items():
+        element.set(name, value)
+    return element
+
+
+def page_code(paragraph) -> None:
+    """A placeholder QR code floating at the bottom right of every page, beside the footer text."""
+    # any valid QR of the right size will do: every log gets its own in place of this one
+    placeholder = io.BytesIO(qr_png("SGLOG1;placeholder;placeholder;placeholder;0;20000101;20000101;0"))
+    run = paragraph.add_run()
+    inline = run.add_picture(placeholder, width=Cm(QR_SIZE_CM), height=Cm(QR_SIZE_CM))._inline
+    doc_pr = inline.find(qn("wp:docPr"))
+    doc_pr.set("name", PAGE_CODE_NAME)
+    doc_pr.set("descr", "QR code: which log and page this is, for scanned paper logs")
+    size = round(QR_SIZE_CM * 360000)
+    x = round((PAGE_W - QR_RIGHT_GAP - QR_SIZE_CM) * 360000)
+    y = round((PAGE_H - QR_BOTTOM_GAP - QR_SIZE_CM) * 360000)
+    # an anchor, not an inline picture: inline it would make the footer 1.8 cm tall and push the body up
+    anchor = _drawing_el("wp:anchor", distT="0", distB="0", distL="72000", distR="0", simplePos="0", relativeHeight="2",
+                 behindDoc="0", locked="1", layoutInCell="1", allowOverlap="1")
+    anchor.append(_drawing_el("wp:simplePos", x="0", y="0"))
+    for axis, offset in (("H", x), ("V", y)):
+        pos = _drawing_el(f"wp:position{axis}", relativeFrom="page")
+        off = _drawing_el("wp:posOffset")
+        off.text = str(offset)
+        pos.append(off)
+        anchor.append(pos)
+    anchor.append(_drawing_el("wp:extent", cx=str(size), cy=str(size)))
+    anchor.append(_drawing_el("wp:effectExtent", l="0", t="0", r="0", b="0"))
+    anchor.append(_drawing_el("wp:wrapNone"))
+    for child in list(inline):
+        if child.tag in (qn("wp:docPr"), qn("wp:cNvGraphicFramePr"), qn("a:graphic")):
+            anchor.append(child)
+    inline.getparent().replace(inline, anchor)
 
 
 def _field(p, instruction: str) -> None:

@@ -7,15 +7,22 @@ in ``sglogs/generate/xlsx.py`` and docs/templates.md.
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 
-from sglogs.generate.context import GUIDANCE
+from sglogs.generate.context import COMPETENCY_HEADER_POINTS, EVIDENCE_ROWS_PER_PAGE, GUIDANCE
+from sglogs.generate.qr import qr_png
 
 OUT = Path(__file__).resolve().parent.parent / "sglogs" / "data" / "templates" / "log.xlsx"
 ACCENT = "1F5F5B"  # dark teal, the same accent as the Word log
@@ -45,6 +52,43 @@ def header_row(ws, row: int, labels: list[str]) -> None:
         c = ws.cell(row=row, column=col, value=label)
         c.font, c.fill, c.border = HEADER_FONT, HEADER_FILL, BORDER
         c.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+#: Width of the column at the right of each printed sheet that holds the page code (characters).
+QR_COLUMN_WIDTH = 16
+#: The printed side of an Excel page code in LibreOffice. LibreOffice's columns come out wider than Excel's, so it
+#: fits a sheet to the page at a smaller scale (the Competencies sheet: about 60% against Excel's 78%): measured,
+#: a picture prints at about the square of Excel's scale (2.17 cm at 78% printed 1.33 cm). Drawn for 1.8 cm in
+#: LibreOffice (as in Word), the code prints about 2.3 cm from Excel, in its own column. At 1.6 cm, codes of pages
+#: scanned at 150 dpi and turned 4 degrees decoded 7 times in 14; at 1.8 cm, 14 in 14. Page breaks (context.py)
+#: are worked out for Excel's larger scale, so LibreOffice's pages are less full, never overfull.
+QR_PRINTED_CM = 1.8
+#: The name the generator finds page-code pictures by (sglogs/generate/xlsx.py puts in each log's own code).
+PAGE_CODE_NAME = "sglogs page code"
+_PLACEHOLDER = "SGLOG1;placeholder;placeholder;placeholder;0;20000101;20000101;0"
+
+
+def print_scale(ws, landscape: bool, columns: int) -> float:
+    """The scale "fit to one page wide" prints the sheet at (A4, 0.5 inch side margins), as LibreOffice does."""
+    widths = [ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, columns + 1)]
+    sheet_points = sum(int(7 * w + 5) for w in widths) * 0.75  # Excel's column width to pixels, at 96 dpi
+    paper_points = ((29.7 if landscape else 21.0) / 2.54 - 1.0) * 72
+    return min(1.0, paper_points / sheet_points)
+
+
+def page_code(ws, rows: list[int], landscape: bool) -> None:
+    """Placeholder page-code pictures in a narrow column right of the sheet, at the first row of each page.
+
+    ``rows`` are 1-based row numbers. The picture is drawn larger by the print scale (squared, see
+    QR_PRINTED_CM), so that it prints at QR_PRINTED_CM in LibreOffice.
+    """
+    column = ws.max_column + 1
+    ws.column_dimensions[get_column_letter(column)].width = QR_COLUMN_WIDTH
+    pixels = round(QR_PRINTED_CM / 2.54 * 96 / print_scale(ws, landscape, column) ** 2)
+    for row in rows:
+        picture = Image(io.BytesIO(qr_png(_PLACEHOLDER)))
+        picture.width = picture.height = pixels
+        ws.add_image(picture, f"{get_column_letter(column)}{row}")
 
 
 def page_setup(ws, landscape: bool, repeat_rows: str | None = None) -> None:
@@ -110,6 +154,7 @@ def cover(wb: Workbook) -> None:
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
+    page_code(ws, [1], landscape=False)
     page_setup(ws, landscape=False)
 
 
@@ -132,7 +177,15 @@ def competencies(wb: Workbook) -> None:
     met.promptTitle, met.prompt = "Manager", "Met or not yet met, at review"
     ws.add_data_validation(met)
     met.add("E5")
+    met.showInputMessage = True
+    ws.row_dimensions[4].height = COMPETENCY_HEADER_POINTS
     ws.freeze_panes = "A5"
+    # the rows are each person's competencies: the generator repeats this one picture and the page break
+    # below once per page (see finish())
+    # on the first row under the header: a picture reaching into the repeated header row would print a strip
+    # of itself on every page
+    page_code(ws, [5], landscape=True)
+    ws.row_breaks.append(Break(id=5))
     page_setup(ws, landscape=True, repeat_rows="4:4")
 
 
@@ -165,13 +218,26 @@ def evidence(wb: Workbook) -> None:
     hours = DataValidation(type="decimal", operator="between", formula1="0", formula2="200", allow_blank=True,
                            errorStyle="warning")
     hours.error = "Hours as a number, e.g. 2.5 for two and a half hours."
-    comps = DataValidation(type="list", formula1="=CompetencyIds", allow_blank=True, showErrorMessage=False)
+    kind.promptTitle, kind.prompt = "Type of learning", "Pick from the list, or type your own."
+    hours.errorTitle = "Hours"
+    hours.promptTitle, hours.prompt = "Hours", "How long it took, e.g. 1.5 (leave empty if it does not apply)."
+    # a list allows one id per cell; several ids are typed with commas, so a value not in the list only warns
+    comps = DataValidation(type="list", formula1="=CompetencyIds", allow_blank=True, errorStyle="warning")
     comps.promptTitle = "Competencies"
-    comps.prompt = "Pick one, or type several separated by commas (e.g. 4.1, 4.3)."
+    comps.prompt = "Pick one from the list, or type several separated by commas, e.g. 4.1, 4.3."
+    comps.errorTitle = "Several competencies?"
+    comps.error = ("Several ids separated by commas (e.g. 4.1, 4.3) are fine: choose Yes to keep them. "
+                   "Check each id is on the Competencies sheet.")
     for dv, col in ((date, "A"), (kind, "C"), (hours, "D"), (comps, "E")):
+        dv.showErrorMessage = dv.showInputMessage = True
         ws.add_data_validation(dv)
         dv.add(f"{col}4:{col}{last}")
     ws.freeze_panes = "A4"
+    # fixed pages: a break every EVIDENCE_ROWS_PER_PAGE rows, and a page code at the top of each page
+    starts = list(range(4 + EVIDENCE_ROWS_PER_PAGE, last + 1, EVIDENCE_ROWS_PER_PAGE))
+    for start in starts:
+        ws.row_breaks.append(Break(id=start - 1))
+    page_code(ws, [4, *starts], landscape=True)  # below the repeated header row, as on Competencies
     page_setup(ws, landscape=True, repeat_rows="3:3")
 
 
@@ -193,7 +259,8 @@ def next_steps(wb: Workbook) -> None:
             c = ws.cell(row=row, column=col)
             c.font, c.border, c.alignment = BODY, BORDER, WRAP_TOP
         ws.cell(row=row, column=3).number_format = "dd/mm/yyyy"
-    yes_no = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True)
+    yes_no = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True, showInputMessage=True)
+    yes_no.promptTitle, yes_no.prompt = "Action plan", "Yes once the next step is on your setting's action plan."
     ws.add_data_validation(yes_no)
     yes_no.add(f"D5:D{4 + NEXT_STEP_ROWS}")
     row = 6 + NEXT_STEP_ROWS
@@ -201,7 +268,8 @@ def next_steps(wb: Workbook) -> None:
     labels = ["Manager name", "Manager signature", "Date of review", "Outcome", "Staff signature", "Date",
               "Next review date"]
     outcome = DataValidation(type="list", formula1='"All competencies met,Not yet met – see next steps"',
-                             allow_blank=True)
+                             allow_blank=True, showInputMessage=True)
+    outcome.promptTitle, outcome.prompt = "Outcome", "Manager: pick the outcome of the review."
     ws.add_data_validation(outcome)
     for offset, label in enumerate(labels, start=1):
         r = row + offset
@@ -215,6 +283,7 @@ def next_steps(wb: Workbook) -> None:
             ws.cell(row=r, column=2).number_format = "dd/mm/yyyy"
         if label == "Outcome":
             outcome.add(f"B{r}")
+    page_code(ws, [1], landscape=False)
     page_setup(ws, landscape=False)
 
 
@@ -230,7 +299,9 @@ def carried(wb: Workbook) -> None:
                                  "{{ c.text }}"], start=1):
         cell = ws.cell(row=5, column=col, value=value)
         cell.font, cell.border, cell.alignment = BODY, BORDER, WRAP_TOP
+    page_code(ws, [1], landscape=False)
     page_setup(ws, landscape=False)
+    ws.page_setup.fitToHeight = 1  # one page, so its one page code is on every page it prints
 
 
 def lists(wb: Workbook) -> None:
@@ -258,8 +329,101 @@ def build(out: Path = OUT) -> Path:
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == "Evidence"
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    out.write_bytes(finish(buffer.getvalue()))
     return out
+
+
+#: Where each log's page code of page N goes (sglogs/generate/xlsx.py draws whatever the rendered drawings link).
+PAGE_MEDIA = "/xl/media/sglogs-page-{page}.png"
+_IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+#: Printed pages of the Competencies sheet, as the template counts them.
+_COMPETENCY_PAGES = "page_codes.competency_rows|length"
+
+
+def finish(package: bytes) -> bytes:
+    """Number the page codes, and make the Competencies sheet's break and picture repeat per page.
+
+    openpyxl cannot write any of it: it names pictures "Image n" and gives each its own fixed file, and its
+    page breaks are fixed numbers, where the Competencies sheet's pages depend on each person's competencies
+    (``page_codes`` in the log context). Here every picture links ``sglogs-page-<n>.png``, n its printed
+    page in the workbook (sheets print in order, the hidden Lists sheet not at all); the generator draws
+    each log's code of page n into that file.
+    """
+    source = zipfile.ZipFile(io.BytesIO(package))
+    sheets = _sheet_parts(source)
+    drawings = {_drawing_of(source, part): name for name, part in sheets.items() if _has_drawing(source, part)}
+    replaced: dict[str, bytes] = {}
+    first_page, after_competencies = 1, False
+    for sheet_name, part in sheets.items():
+        drawing = next((d for d, n in drawings.items() if n == sheet_name), None)
+        if drawing is None:
+            continue
+        text = re.sub(r'name="Image \d+" descr="Picture"', f'name="{PAGE_CODE_NAME}" descr="QR code: which log and '
+                      'page this is, for scanned paper logs"', source.read(drawing).decode())
+        rels = f"xl/drawings/_rels/{drawing.rsplit('/', 1)[1]}.rels"
+        offset = f" + {_COMPETENCY_PAGES}" if after_competencies else ""
+        if sheet_name == "Competencies":
+            anchor = r"(<oneCellAnchor>.*?<row>)\d+(</row>.*?id=\")\d+(\".*?r:embed=\")rId\d+(\".*?</oneCellAnchor>)"
+            text = re.sub(anchor,
+                          r"{% for row in page_codes.competency_rows %}{% set page = " + str(first_page)
+                          + r" + loop.index0 %}\g<1>{{ row }}\g<2>{{ loop.index }}\g<3>rIdPage{{ page }}\g<4>"
+                          r"{% endfor %}", text, flags=re.DOTALL)
+            links = ("{% for row in page_codes.competency_rows %}{% set page = " + str(first_page)
+                     + " + loop.index0 %}" + _image_rel("{{ page }}") + "{% endfor %}")
+            replaced[part] = re.sub(
+                rb"<rowBreaks .*?</rowBreaks>",
+                b"<rowBreaks><!--SGLOGS:{% for row in page_codes.competency_breaks %}-->"
+                b'<brk id="{{ row }}" max="16383" man="1"/><!--SGLOGS:{% endfor %}--></rowBreaks>',
+                source.read(part), flags=re.DOTALL)
+            after_competencies = True
+        else:
+            count = len(re.findall(r'r:embed="rId\d+"', text))
+            pages = [f"{{{{ {first_page + i}{offset} }}}}" for i in range(count)]
+            pieces = re.split(r'r:embed="rId\d+"', text)
+            text = pieces[0] + "".join(f'r:embed="rIdPage{page}"{rest}' for page, rest in zip(pages, pieces[1:],
+                                                                                             strict=True))
+            links = "".join(_image_rel(page) for page in pages)
+            first_page += count
+        replaced[drawing] = text.encode()
+        replaced[rels] = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
+                          f'"http://schemas.openxmlformats.org/package/2006/relationships">{links}</Relationships>'
+                          ).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename.startswith("xl/media/"):
+                continue  # openpyxl's placeholder pictures: every log links its own codes instead
+            target.writestr(info, replaced.get(info.filename, source.read(info)))
+    return out.getvalue()
+
+
+def _image_rel(page: str) -> str:
+    return (f'<Relationship Id="rIdPage{page}" Type="{_IMAGE_REL}" '
+            f'Target="{PAGE_MEDIA.format(page=page)}"/>')
+
+
+def _has_drawing(source: zipfile.ZipFile, sheet: str) -> bool:
+    folder, name = sheet.rsplit("/", 1)
+    rels = f"{folder}/_rels/{name}.rels"
+    return rels in source.namelist() and b"drawing" in source.read(rels)
+
+
+def _sheet_parts(source: zipfile.ZipFile) -> dict[str, str]:
+    workbook = source.read("xl/workbook.xml").decode()
+    rels = source.read("xl/_rels/workbook.xml.rels").decode()
+    targets = dict(re.findall(r'Target="/?(?:xl/)?([^"]+)" Id="(rId\d+)"', rels))
+    by_id = {rid: target for target, rid in targets.items()}
+    found = re.findall(r'<sheet [^>]*name="([^"]+)" sheetId="\d+"[^>]*r:id="(rId\d+)"', workbook)
+    return {name: f"xl/{by_id[rid]}" for name, rid in found}
+
+
+def _drawing_of(source: zipfile.ZipFile, sheet: str) -> str:
+    folder, name = sheet.rsplit("/", 1)
+    rels = source.read(f"{folder}/_rels/{name}.rels").decode()
+    target = re.search(r'Target="([^"]*drawing\d+\.xml)"', rels).group(1)
+    return "xl/drawings/" + target.rsplit("/", 1)[1]
 
 
 if __name__ == "__main__":

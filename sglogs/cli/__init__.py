@@ -11,7 +11,7 @@ Example:
 
 from __future__ import annotations
 
-from . import bundle, cycle, frameworks, init, logs, report, service  # noqa: F401  (commands add themselves)
+from . import bundle, cycle, frameworks, init, logs, paper, report, service  # noqa: F401  (commands add themselves)
 from .app import app
 
 init.register(app)

@@ -43,6 +43,39 @@ def _row_height(chars: int) -> float:
     return round(lines * XLSX_POINTS_PER_LINE + 3, 1)
 
 
+#: The Excel log's printed pages (tools/build_log_xlsx.py lays them out): evidence rows per page, the height of
+#: the Competencies sheet's repeated header row, the points of its title rows above it, and the points of rows
+#: one landscape page holds at the sheet's fit-to-width scale (645 measured, less a tenth so LibreOffice's and
+#: Excel's own rounding never push a row onto a page of its own without a page code).
+EVIDENCE_ROWS_PER_PAGE = 30
+COMPETENCY_HEADER_POINTS, COMPETENCY_TITLE_POINTS, COMPETENCY_PAGE_POINTS = 30.0, 50.0, 580.0
+#: The first competency row of the Competencies sheet (1-based).
+COMPETENCY_FIRST_ROW = 5
+
+
+def competency_pages(heights: Sequence[float]) -> dict[str, list[int]]:
+    """Where the Competencies sheet's pages break, so that each printed page carries its own page code.
+
+    Returns ``competency_breaks`` (the 1-based last row of each page but the last, as Excel's page breaks
+    count) and ``competency_rows`` (the 0-based row of each page's page code, as drawings count).
+
+    Example:
+        >>> competency_pages([200.0, 200.0, 200.0, 200.0])
+        {'competency_breaks': [6], 'competency_rows': [4, 6]}
+    """
+    breaks: list[int] = []
+    rows = [COMPETENCY_FIRST_ROW - 1]  # page 1's code sits beside the first competency, under the header
+    used = COMPETENCY_TITLE_POINTS + COMPETENCY_HEADER_POINTS
+    for index, height in enumerate(heights):
+        row_number = COMPETENCY_FIRST_ROW + index
+        if index and used + height > COMPETENCY_PAGE_POINTS:
+            breaks.append(row_number - 1)
+            rows.append(row_number - 1)
+            used = COMPETENCY_HEADER_POINTS
+        used += height
+    return {"competency_breaks": breaks, "competency_rows": rows}
+
+
 def _excel_date(value: dt.date) -> str:
     return f"DATE({value.year},{value.month},{value.day})"
 
@@ -158,6 +191,7 @@ def log_context(
             "sentence": refresher_sentence(framework, person.designated_lead),
         },
         "competencies": rows,
+        "page_codes": competency_pages([r["row_height"] for r in rows]),
         "activity_types": list(settings.activity_types),
         # the hidden drop-down lists of the Excel log: one row per activity type / competency id, side by side
         "list_rows": [

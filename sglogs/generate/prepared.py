@@ -36,6 +36,19 @@ class PreparedTemplate:
         """Post-process one rendered part (nothing by default)."""
         return xml
 
+    def page_code_parts(
+        self, context: dict[str, Any], identity: LogIdentity, rendered: dict[str, bytes]
+    ) -> dict[str, bytes]:
+        """The pictures of this log's page codes, given its ``rendered`` parts; none by default.
+
+        A part named here that is not in the template's ``order`` is added at the end of the package.
+
+        Example:
+            >>> sorted(tpl.page_code_parts(context, identity))  # doctest: +SKIP
+            ['word/media/image1.png']
+        """
+        return {}
+
     def render_parts(self, context: dict[str, Any]) -> dict[str, bytes]:
         """Render the parts that hold placeholders for one person.
 
@@ -68,8 +81,19 @@ class PreparedTemplate:
             >>> tpl.write(Path("outbox/logs/S001.docx"), context, identity)  # doctest: +SKIP
         """
         rendered = self.render_parts(context)
+        rendered |= self.page_code_parts(context, identity, rendered)
         rendered |= identity_parts(context, identity, now or dt.datetime.now(dt.UTC))
-        write_package(out, self.order, self.static, rendered, mode=mode)
+        write_package(out, self.package_order(rendered), self.static, rendered, mode=mode)
+
+    def package_order(self, rendered: dict[str, bytes]) -> list[str]:
+        """The parts of one log in zip order: the template's, then those only this log has (its page codes).
+
+        Example:
+            >>> tpl.package_order(rendered)[-1]  # doctest: +SKIP
+            'xl/media/sglogs-page-9.png'
+        """
+        known = set(self.order)
+        return [*self.order, *(name for name in rendered if name not in known)]
 
 
 def identity_parts(context: dict[str, Any], identity: LogIdentity, now: dt.datetime) -> dict[str, bytes]:

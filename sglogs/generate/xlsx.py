@@ -18,16 +18,20 @@ Template conventions (docs/templates.md):
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from lxml import etree
 
 from ..core.ooxml import CORE_PART, CUSTOM_PART, CompressedPart, ensure_property_parts, read_parts
 from ..errors import TemplateError
+from ..models import LogIdentity
 from .prepared import PreparedTemplate
+from .qr import page_code_png
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _N = {"m": NS}
@@ -37,6 +41,16 @@ _MARKER = re.compile(r"<!--SGLOGS:(.*?)-->", re.DOTALL)
 _JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _SHEET_PART = re.compile(r"xl/worksheets/sheet\d+\.xml")
+_DRAWING_PART = re.compile(r"xl/drawings/drawing\d+\.xml")
+_DRAWING_RELS = re.compile(r"xl/drawings/_rels/drawing\d+\.xml\.rels")
+#: A drawing that links ``/xl/media/sglogs-page-<n>.png`` gets each log's code of page n drawn into that file.
+_PAGE_MEDIA = re.compile(r'Target="/?(?:\.\./|xl/)?(media/sglogs-page-(\d+)\.png)"')
+#: The pictures a template marks as page codes (tools/build_log_xlsx.py names them so; Excel keeps the name).
+PAGE_CODE_NAME = "sglogs page code"
+_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+_DRAWING_NS = {"xdr": _XDR, "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+               "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+_R_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
 _WORKBOOK = "xl/workbook.xml"
 _SHARED_STRINGS = "xl/sharedStrings.xml"
 
@@ -67,6 +81,9 @@ class XlsxLogTemplate(PreparedTemplate):
         >>> tpl.write(Path("out.xlsx"), context, identity)  # doctest: +SKIP
     """
 
+    #: the media parts holding the template's page-code pictures, replaced by each log's own code
+    page_codes: tuple[str, ...] = ()
+
     @classmethod
     def prepare(cls, path: Path) -> XlsxLogTemplate:
         """Read the template once, turn placeholder cells into Jinja, and compile the changed parts."""
@@ -81,6 +98,11 @@ class XlsxLogTemplate(PreparedTemplate):
             source = _sheet_source(path, name, parts[name], shared)
             if source is not None:
                 templates[name] = _compile(env, path, name, source)
+        for name in [n for n in parts if _DRAWING_PART.fullmatch(n) or _DRAWING_RELS.fullmatch(n)]:
+            # a drawing may repeat and number its pictures per page (the page codes)
+            if _JINJA_MARK.search(parts[name].decode("utf-8", "replace")):
+                templates[name] = _compile(env, path, name, parts[name].decode("utf-8"))
+        page_codes = _page_code_media(parts)
         workbook = _workbook_source(parts[_WORKBOOK])
         templates[_WORKBOOK] = _compile(env, path, _WORKBOOK, workbook)
         if not any("log.footer" in parts[n].decode("utf-8", "replace") for n in parts if _SHEET_PART.fullmatch(n)):
@@ -95,8 +117,49 @@ class XlsxLogTemplate(PreparedTemplate):
         dynamic = set(templates) | {CORE_PART, CUSTOM_PART}
         order = [n for n in parts if n not in dynamic or n in templates]
         order += [CORE_PART, CUSTOM_PART]
-        static = {n: CompressedPart.from_bytes(n, c) for n, c in parts.items() if n not in dynamic}
-        return cls(path=path, order=tuple(order), static=static, templates=templates)
+        static = {n: CompressedPart.from_bytes(n, c) for n, c in parts.items() if n not in dynamic | set(page_codes)}
+        return cls(path=path, order=tuple(order), static=static, templates=templates, page_codes=page_codes)
+
+    def page_code_parts(
+        self, context: dict[str, Any], identity: LogIdentity, rendered: dict[str, bytes]
+    ) -> dict[str, bytes]:
+        """This log's QR codes: page n's in each ``sglogs-page-<n>.png`` its rendered drawings link, and page 0
+        (not fixed) in place of pictures a template only names ``sglogs page code``.
+
+        Example:
+            >>> sorted(tpl.page_code_parts(context, identity, rendered))[:2]  # doctest: +SKIP
+            ['xl/media/sglogs-page-1.png', 'xl/media/sglogs-page-10.png']
+        """
+        codes = {name: page_code_png(identity, 0) for name in self.page_codes}
+        for name, content in rendered.items():
+            if _DRAWING_RELS.fullmatch(name):
+                for match in _PAGE_MEDIA.finditer(content.decode("utf-8")):
+                    codes[f"xl/{match.group(1)}"] = page_code_png(identity, int(match.group(2)))
+        return codes
+
+
+def _page_code_media(parts: dict[str, bytes]) -> tuple[str, ...]:
+    """The media parts of the pictures named ``sglogs page code`` in the template's drawings."""
+    found: list[str] = []
+    for name in [n for n in parts if _DRAWING_PART.fullmatch(n)]:
+        rels_name = f"xl/drawings/_rels/{name.rsplit('/', 1)[1]}.rels"
+        if rels_name not in parts:
+            continue
+        targets = {}
+        for rel in etree.fromstring(parts[rels_name]).iterfind("rel:Relationship", _DRAWING_NS):
+            target = rel.get("Target", "")
+            # openpyxl writes absolute targets (/xl/media/..), Excel relative ones (../media/..)
+            targets[rel.get("Id")] = target[1:] if target.startswith("/") else posixpath.normpath(
+                posixpath.join("xl/drawings", target))
+        for pic in etree.fromstring(parts[name]).iter(f"{{{_XDR}}}pic"):
+            c_nv_pr = pic.find("xdr:nvPicPr/xdr:cNvPr", _DRAWING_NS)
+            blip = pic.find(".//a:blip", _DRAWING_NS)
+            if c_nv_pr is None or blip is None or c_nv_pr.get("name") != PAGE_CODE_NAME:
+                continue
+            target = targets.get(blip.get(_R_EMBED))
+            if target in parts and target not in found:
+                found.append(target)
+    return tuple(found)
 
 
 def _compile(env: jinja2.Environment, path: Path, name: str, source: str) -> jinja2.Template:

@@ -23,11 +23,13 @@ HEADER_PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bcompetenc|\bframework ref|\bpcf\b", "competencies"),
     (r"^by when\b|^target\b|\bnext steps?\b|\bfurther learning need|\bdevelopment need", "next_steps"),
     (r"^when\b|^date\b|\bdates?$|\bdate (of|completed|attended|undertaken)\b", "date"),
-    (r"^how long\b|\bhours?\b|\bduration\b|\btime spent\b|^time$|^length$|\bminutes\b|\bmins\b", "hours"),
+    (r"^how long\b|\bhours?\b|\bduration\b|\btime (spent|taken)\b|^time$|^length$|\bminutes\b|\bmins\b",
+     "hours"),
     (r"^(type|method|format|delivery|mode)\b|\btype of\b|\blearning method\b", "type"),
-    (r"^what (was|were) the (learning |cpd |training )?activit|^what did you do\b|^what was the nature", "activity"),
+    (r"^what (was|were) the (learning |cpd |training )?activit|^what (did you|i|we) (do|did)\b"
+     r"|^what was the nature", "activity"),
     (r"\blearn|\breflect|\bappl(y|ied)\b|\bimprove|\bimpact\b|\bchange\b|\boutcome|\bevidence of learning\b"
-     r"|\bnotes on\b", "reflection"),
+     r"|\bnotes on\b|\bdifference\b|\bsignificance\b|\btake ?aways?\b", "reflection"),
     (r"\bactivit|\btraining\b|\bcourse\b|\btopic\b|\btitle\b|\bevent\b|\bcpd\b|\bsession\b", "activity"),
     (r"^evidence$|\bcertificate\b|\bproof\b", "ignored:it holds the proof kept (a certificate, notes), "
      "not what was learned"),
@@ -154,8 +156,48 @@ def understand(header: Sequence[str], data: Sequence[Sequence[str]],
         else:
             last = ColumnMeaning(index, cell, name, why)
         guesses.append(last)
+    _place_by_values(guesses, column_values, meaning, where)
     _settle(guesses, column_values, meaning, where)
     return meaning
+
+
+#: Durations written with a unit ("2 hrs", "45 mins", "1h30") tell hours from other numbers (row numbers, ids).
+_DURATION_UNIT = re.compile(r"\d\s*(h|hr|hrs|hours?|m|mins?|minutes?)\b|\d:\d\d\b|\d[.,]\d", re.IGNORECASE)
+
+
+def _place_by_values(guesses: list[ColumnMeaning], values: list[list[str]], meaning: TableMeaning,
+                     where: str) -> None:
+    """A column whose header names nothing sglogs reads is placed by its values, when they leave no doubt and the
+    field is not taken, and a warning says so: dates, durations with a unit, long free text (the reflection), or
+    short text beside the date (the activity). Never a guess on an empty column, nor in a table whose header words
+    name fewer than two fields."""
+    taken = {g.field for g in guesses if g.field}
+    if len(taken) < 2:
+        return  # a table is known as evidence by its header's words first; values only fill the gaps
+    for guess in guesses:
+        if parse_date(guess.header).value is not None or parse_hours(guess.header).value is not None:
+            continue  # a "header" that is itself a value is a data row, not a header
+        column = [v for v in values[guess.index] if v.strip()] if guess.index < len(values) else []
+        if guess.field or not column or guess.why != "its header names nothing sglogs reads":
+            continue
+        if "date" not in taken and fit("date", column) == 1.0:
+            name = "date"
+        elif "hours" not in taken and fit("hours", column) == 1.0 \
+                and all(_DURATION_UNIT.search(v) for v in column):
+            name = "hours"
+        elif "reflection" not in taken and fit("reflection", column) >= FIT_SHARE:
+            name = "reflection"
+        elif "activity" not in taken and "date" in taken and fit("date", column) == 0 \
+                and fit("hours", column) == 0 and sum(len(v) for v in column) / len(column) < LONG_TEXT_CHARS:
+            name = "activity"
+        else:
+            continue
+        guess.field, guess.why = name, (f"its header names nothing sglogs reads, but its values look like "
+                                        f"{_FIELD_NAMES[name]}")
+        taken.add(name)
+        meaning.warnings.append(f"{where}: column '{guess.header}' was read as {_FIELD_NAMES[name]} from its "
+                                "values (its header names nothing sglogs reads); if that is wrong, name the "
+                                "column in [read.headers] of sglogs.toml")
 
 
 def _settle(guesses: list[ColumnMeaning], values: list[list[str]], meaning: TableMeaning, where: str) -> None:
