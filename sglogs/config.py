@@ -79,6 +79,7 @@ class ReadSettings(BaseModel):
     max_scan_pages: int = Field(default=60, ge=1)
     scan_dpi: int = Field(default=200, ge=100, le=400)
     ocr_min_confidence: float = Field(default=70, ge=0, le=100)
+    ocr: bool = True  # false: a paper log's pages are kept and keyed in, no OCR (Tesseract takes seconds a page)
     # a valid file can still take the XML parser minutes (FIELD-NOTES): the CLI reads each file in a child
     # process ended after this long (issue 17); the service's workers have service.file_timeout_seconds
     time_limit_seconds: float = Field(default=120, gt=0, le=86400)

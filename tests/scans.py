@@ -22,6 +22,8 @@ from sglogs.models import LogIdentity
 from sglogs.read.log import read_logs
 
 DPI = 200
+#: the generated logs print their own page code (paper-gen, merged); stamping is kept for older templates
+CODES_PRINTED = True
 _CM = DPI / 2.54
 _FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 ROSTER = [["Staff ID", "Name", "Setting", "Framework", "Level", "Period start"],
@@ -51,7 +53,7 @@ def printed_logs(tmp: Path, settings: Settings, soffice: str, rows: list[list[st
         pages = []
         for number, page in enumerate(pdf, start=1):
             image = page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
-            pages.append(stamp_code(image, qr_payload(ident, number)))
+            pages.append(image if CODES_PRINTED else stamp_code(image, qr_payload(ident, number)))
         pdf.close()
         logs[ident.staff_id] = (ident, pages)
     return logs
@@ -143,5 +145,6 @@ def as_pdf(pages: list[Image.Image], path: Path) -> Path:
 
 def as_tiff(pages: list[Image.Image], path: Path) -> Path:
     """Pages saved as one multi-page TIFF (what some scanners write)."""
-    pages[0].save(path, format="TIFF", save_all=True, append_images=pages[1:], compression="tiff_deflate")
+    pages = [Image.frombytes("L", p.size, p.tobytes()) for p in pages]  # no metadata left by earlier saves
+    pages[0].save(path, format="TIFF", save_all=True, append_images=pages[1:], compression="packbits")
     return path

@@ -154,9 +154,10 @@ def _log(identity: LogIdentity, pages: list[tuple[float, _Page]], warnings: dict
     ordered = [page for _, page in sorted(pages, key=lambda item: (item[0], item[1].source_page))]
     notes = list(warnings.get(identity.log_id, []))
     kept = []
+    ocr = settings.ocr and ocr_available()
     for page in ordered:
         lines: tuple = ()
-        if ocr_available():
+        if ocr:
             text = read_text(page.png, settings.ocr_min_confidence, f"page {page.source_page}")
             lines, notes = text.lines, notes + list(text.warnings)
         kept.append(PaperPage(source_page=page.source_page, number=page.number if page.number > 0 else None,
@@ -165,7 +166,7 @@ def _log(identity: LogIdentity, pages: list[tuple[float, _Page]], warnings: dict
     if numbers and len(set(numbers)) != len(numbers):
         notes.append(f"log {identity.log_id} has page {_first_repeat(numbers)} more than once in the scan; check no "
                      "page was scanned twice or belongs to another copy")
-    if not ocr_available():
+    if settings.ocr and not ocr:
         notes.append("Tesseract (OCR) is not installed, so no text was read from the pages; key the entries in")
     return ScannedLog(identity, tuple(kept), tuple(notes))
 
