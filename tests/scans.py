@@ -121,8 +121,10 @@ def phone_photo(page: Image.Image, seed: int = 1) -> Image.Image:
     canvas = Image.new("L", (round(w * 1.2), round(h * 1.2)), 110)
     dx, dy = round(w * 0.1), round(h * 0.1)
     canvas.paste(page, (dx, dy))
-    j = [rng.uniform(-0.05, 0.05) * w for _ in range(8)]
-    quad = (dx + j[0], dy + j[1], dx + j[2], dy + h + j[3], dx + w + j[4], dy + h + j[5], dx + w + j[6], dy + j[7])
+    # the camera held at an angle: each corner of the frame lands 0-6% of the page outside the paper's corner,
+    # so the page is seen as a trapezium on the desk, whole (a photo that cuts the code off is a retake)
+    j = [rng.uniform(0, 0.06) * w for _ in range(8)]
+    quad = (dx - j[0], dy - j[1], dx - j[2], dy + h + j[3], dx + w + j[4], dy + h + j[5], dx + w + j[6], dy - j[7])
     warped = canvas.transform(canvas.size, Image.Transform.QUAD, quad, Image.Resampling.BILINEAR, fillcolor=110)
     shade = Image.linear_gradient("L").resize(warped.size).point(lambda v: 200 + v // 5)
     return Image.composite(warped, shade, Image.new("L", warped.size, 200)).filter(ImageFilter.GaussianBlur(1))

@@ -84,8 +84,11 @@ def test_identity_is_found_on_99_percent_of_damaged_pages(printed: dict, tmp_pat
         for n, (staff, page) in enumerate(pages):
             path = tmp_path / f"{kind}-{n}.png".replace(" ", "_")
             page.save(path)
-            logs = read_logs(path, _fast(settings))
             total[kind] += 1
+            try:
+                logs = read_logs(path, _fast(settings))
+            except NoPageCodeError:
+                continue
             found[kind] += logs[0].staff.id == staff and logs[0].paper_pages[0].code_found
     for kind in total:
         print(f"{kind}: {found[kind]}/{total[kind]}")  # the rate per damage kind (pytest -s)
@@ -162,7 +165,7 @@ def test_scans_and_phone_photos_reach_the_register_and_a_bundle_through_the_serv
     staging.mkdir()
     scans.as_pdf([scans.turned(b[1], 180), a[1], a[0], scans.skewed(b[0], -3)], staging / "copier scan.pdf")
     scans.phone_photo(b[2], 3).save(staging / "IMG_0001.jpg", quality=60)
-    env = {**service_env(tmp_path, settle_seconds=0.4, poll_seconds=0.2), "SGLOGS_READ__OCR": "false"}
+    env = {**service_env(tmp_path, settle_seconds=0.4), "SGLOGS_READ__OCR": "false"}
     service = ServiceProcess(["--inbox", str(inbox), "--outbox", str(outbox)], env, tmp_path / "service.log",
                              tmp_path)
     try:

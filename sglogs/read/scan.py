@@ -113,7 +113,8 @@ def _variants(image: Any, images: Any) -> Iterator[tuple[Any, int]]:
     small = images.downscaled(image)
     if small is not image:
         yield small, 0
-    yield images.binarised(small), 0
+    yield images.despeckled(small), 0
+    yield images.binarised(images.despeckled(small)), 0
 
 
 def _attach_orphans(pages: list[_Page], name: str) -> tuple[list[_Page], dict[str, list[str]]]:
