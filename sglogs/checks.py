@@ -102,7 +102,9 @@ def _normalised(text: str | None) -> str:
 
 
 def check_has_evidence(ctx: CheckContext) -> list[Finding]:
-    """No entries at all (or fewer than ``min_entries``)."""
+    """No entries at all (or fewer than ``min_entries``); a paper log not keyed in yet says so instead."""
+    if ctx.log.paper_pages and not ctx.log.entries:
+        return [finding("PAPER_NEEDS_KEYING", pages=len(ctx.log.paper_pages))]
     return [finding("NO_EVIDENCE")] if len(ctx.log.entries) < max(1, ctx.settings.min_entries) else []
 
 

@@ -72,6 +72,14 @@ class ReadSettings(BaseModel):
     max_compression_ratio: int = Field(default=200, ge=10)
     max_xml_part_mb: int = Field(default=25, ge=1)
     max_pdf_pages: int = Field(default=200, ge=1)
+    # paper logs (scans and photos): pixels one page image may have (a phone photo is 12-50 million; more is a
+    # decompression bomb), the pages one scan may hold, the resolution scanned PDFs are rendered at, and the
+    # Tesseract confidence (0-100) below which a line of text is left empty for a person to key in
+    max_image_megapixels: int = Field(default=80, ge=1, le=1000)
+    max_scan_pages: int = Field(default=60, ge=1)
+    scan_dpi: int = Field(default=200, ge=100, le=400)
+    ocr_min_confidence: float = Field(default=70, ge=0, le=100)
+    ocr: bool = True  # false: a paper log's pages are kept and keyed in, no OCR (Tesseract takes seconds a page)
     # a valid file can still take the XML parser minutes (FIELD-NOTES): the CLI reads each file in a child
     # process ended after this long (issue 17); the service's workers have service.file_timeout_seconds
     time_limit_seconds: float = Field(default=120, gt=0, le=86400)

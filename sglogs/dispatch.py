@@ -285,15 +285,18 @@ def review_or_read(
         ... # doctest: +SKIP
         ('NS001', [PosixPath('outbox/reviews/NS001/NS001-20260101-61a8_evidence.json')], None, None)
     """
-    from .review import review_log
+    from .review import review_logs
 
     sha256 = log.source.sha256 if log is not None else _sha256_file(path)
     original = OriginalFile(name=path.name, sha256=sha256)
-    result = review_log(path, settings, out_dir=out_dir, frameworks=frameworks, log=log,  # read once, in classify
-                        outbox=outbox, original=original)
-    if result.index_entry is not None:
-        make_durable([result.index_entry])  # the outputs themselves are made durable by the caller
-    return result.staff_id, list(result.outputs), result.ready, None
+    if log is not None and log.paper_pages:
+        log = None  # a scan may hold several people's logs: read again, each reviewed as that person's
+    results = review_logs(path, settings, out_dir=out_dir, frameworks=frameworks, log=log,  # read once, in classify
+                          outbox=outbox, original=original)
+    make_durable([r.index_entry for r in results if r.index_entry is not None])  # the outputs: by the caller
+    staff = ", ".join(dict.fromkeys(r.staff_id for r in results if r.staff_id)) or None
+    ready = all(r.ready for r in results) if all(r.ready is not None for r in results) else None
+    return staff, [p for r in results for p in r.outputs], ready, None
 
 
 def _sha256_file(path: Path) -> str:

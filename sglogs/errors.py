@@ -228,6 +228,33 @@ class ScannedPdfError(NoTextLayerError):
     """
 
 
+class PaperSupportMissingError(InputError):
+    """A scan or photo arrived but the optional libraries that read paper logs (zxing-cpp, Pillow) are missing.
+
+    Example:
+        >>> PaperSupportMissingError("scan.pdf is a scan; pip install 'sglogs[paper]'.").exit_code
+        <ExitCode.UNREADABLE_INPUT: 3>
+    """
+
+
+class ImageTooLargeError(InputError):
+    """A scan or photo with more pixels than ``read.max_image_megapixels`` (or a decompression bomb).
+
+    Example:
+        >>> ImageTooLargeError("photo.png is 900 megapixels; send a smaller photo.").exit_code
+        <ExitCode.UNREADABLE_INPUT: 3>
+    """
+
+
+class NoPageCodeError(InputError):
+    """A scan or photo on which no page's sglogs QR code could be read, so it is no one's log that sglogs knows.
+
+    Example:
+        >>> NoPageCodeError("photo.jpg has no readable code; photograph the whole page.").exit_code
+        <ExitCode.UNREADABLE_INPUT: 3>
+    """
+
+
 class TooManyPagesError(InputError):
     """A PDF with more pages than ``ReadSettings.max_pdf_pages``.
 

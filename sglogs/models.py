@@ -301,6 +301,8 @@ class LogFileFormat(StrEnum):
     DOCX = "docx"
     XLSX = "xlsx"
     PDF = "pdf"
+    #: a paper log: a PDF of scanned pages (no text layer) or photos/scans as JPEG, PNG, TIFF or HEIC
+    SCAN = "scan"
 
 
 class DatePrecision(StrEnum):
@@ -491,6 +493,47 @@ class SignOff(BaseModel):
     next_review: dt.date | None = None
 
 
+class OcrLine(BaseModel):
+    """One line of typed or printed text Tesseract read on a paper page, with its confidence (0-100).
+
+    ``text`` is empty when the confidence was below ``read.ocr_min_confidence``: a line read badly is left for a
+    person to key in, never guessed.
+
+    Example:
+        >>> OcrLine(text="Date: 14/03/2026", confidence=91.5).confidence
+        91.5
+    """
+
+    model_config = _FROZEN
+
+    text: str
+    confidence: float = Field(ge=0, le=100)
+
+
+class PaperPage(BaseModel):
+    """One page of a paper log as scanned or photographed.
+
+    ``number`` is the page of the log its code names (``None``: no readable code, or a code whose layout does not
+    fix the page); ``source_page`` the 1-based page (or frame) of the file it was found on; ``rotation`` the
+    degrees it was turned clockwise to stand upright; ``code_found`` whether its own QR code was read (``False``:
+    attached to its neighbours' log). ``image_png`` is the upright page, kept as evidence in the review folder
+    and never put in the JSON.
+
+    Example:
+        >>> PaperPage(source_page=2, number=1, code_found=True).rotation
+        0
+    """
+
+    model_config = _FROZEN
+
+    source_page: int = Field(ge=1)
+    number: int | None = None
+    rotation: int = 0
+    code_found: bool = False
+    ocr: tuple[OcrLine, ...] = ()
+    image_png: bytes = Field(default=b"", exclude=True, repr=False)
+
+
 class ParsedLog(BaseModel):
     """A completed log read back into structured evidence (the ``sglogs read --json`` contract).
 
@@ -518,6 +561,8 @@ class ParsedLog(BaseModel):
         default=(), description="The rows of the next-steps table with their competency and 'by when'.")
     signoff: SignOff = SignOff()
     warnings: tuple[str, ...] = ()
+    #: the pages of a paper log (a scan or photos), in log order; empty for a Word, Excel or PDF file
+    paper_pages: tuple[PaperPage, ...] = ()
 
 
 # ----------------------------------------------------------------------------------- checks and review

@@ -21,11 +21,20 @@ from .config import Settings
 from .core.dates import add_months
 from .core.names import review_names
 from .core.processes import LimitedPool, TimeLimitExceeded, call_with_time_limit
-from .errors import InputError, ReadTimeLimitError, UnsupportedFormatError, UsageError
+from .errors import InputError, KeyingError, ReadTimeLimitError, UnsupportedFormatError, UsageError
 from .files import atomic_write_bytes, make_folders
 from .frameworks import installed_frameworks, required_competencies
-from .models import ActionItem, Competency, Finding, Framework, OriginalFile, ParsedLog, RequiredCompetency
-from .read import read_log
+from .models import (
+    ActionItem,
+    Competency,
+    Finding,
+    Framework,
+    LogIdentity,
+    OriginalFile,
+    ParsedLog,
+    RequiredCompetency,
+)
+from .read import read_log, read_logs
 from .read.limited import time_limit_message
 from .record_index import add_review, index_folder
 from .reports.documents import ReviewTemplates, review_context
@@ -178,6 +187,7 @@ def write_review(
     templates.write_signoff(outputs["signoff"], context, mode=mode)
     templates.write_action_plan_docx(outputs["plan_docx"], context, mode=mode)
     templates.write_action_plan_xlsx(outputs["plan_xlsx"], actions, context, mode=mode)
+    paper = _paper_pages(log, folder, stem, mode)
     ready = ready_for_signoff(findings)
     _write_json(outputs["json"], {
         "log": log.model_dump(mode="json"),
@@ -190,9 +200,35 @@ def write_review(
     }, mode)
     entry = _index(outbox or settings.outbox, outputs["json"], settings)
     return ReviewResult(source=Path(log.source.path), staff_id=log.staff.id, log_id=log.log_id,
-                        outputs=tuple(outputs.values()), findings=tuple(findings), ready=ready,
+                        outputs=(*outputs.values(), *paper), findings=tuple(findings), ready=ready,
                         entries=len(log.entries), index_entry=entry, staff_name=log.staff.name,
                         period=(log.period.start, log.period.end))
+
+
+def _paper_pages(log: ParsedLog, folder: Path, stem: str, mode: int) -> list[Path]:
+    """The pages of a paper log kept as evidence beside its review, upright, in log order (private, like the rest),
+    and the keying sheet (``generate.keying``) the manager types its handwritten entries into.
+    """
+    written: list[Path] = []
+    for order, page in enumerate(log.paper_pages, start=1):
+        if not page.image_png:
+            continue
+        path = folder / f"{stem}_page-{order:02d}.png"
+        atomic_write_bytes(path, page.image_png, mode)
+        written.append(path)
+    if written and log.log_id and log.staff.id and log.framework and log.level and log.period.start \
+            and log.period.end:
+        from .generate.keying import keying_workbook
+
+        identity = LogIdentity(log_id=log.log_id, staff_id=log.staff.id, framework=log.framework, level=log.level,
+                               period_start=log.period.start, period_end=log.period.end)
+        try:
+            sheet = keying_workbook(identity, written, folder / f"{stem}_keying.xlsx")
+        except KeyingError:
+            return written  # a framework not installed here: the pages are kept, PAPER_NEEDS_KEYING still says why
+        sheet.chmod(mode)
+        written.append(sheet)
+    return written
 
 
 _templates_cache: dict[Path | None, ReviewTemplates] = {}
@@ -232,6 +268,30 @@ def review_log(
         ...     out_dir=Path("outbox/reviews")).ready  # doctest: +SKIP
         True
     """
+    return review_logs(path, settings, out_dir=out_dir, frameworks=frameworks, today=today,
+                       last_formal_training=last_formal_training, log=log, outbox=outbox, original=original)[0]
+
+
+def review_logs(
+    path: Path,
+    settings: Settings,
+    *,
+    out_dir: Path,
+    frameworks: dict[str, Framework] | None = None,
+    today: dt.date | None = None,
+    last_formal_training: dt.date | None = None,
+    log: ParsedLog | None = None,
+    outbox: Path | None = None,
+    original: OriginalFile | None = None,
+) -> list[ReviewResult]:
+    """``review_log`` for every log in the file: one for a Word, Excel or PDF log, one per person for a scan of
+    several paper logs (each reviewed as that person's log, all naming the same original).
+
+    Example:
+        >>> [r.staff_id for r in review_logs(Path("inbox/copier-scan.pdf"), load_settings(),
+        ...     out_dir=Path("outbox/reviews"))]  # doctest: +SKIP
+        ['NS001', 'NS002']
+    """
     frameworks = frameworks if frameworks is not None else installed_frameworks(settings.frameworks_dir)
     job = _ReviewJob(Path(path), settings, out_dir, frameworks, today or dt.date.today(), last_formal_training, log,
                      outbox, original)
@@ -257,9 +317,13 @@ class _ReviewJob:
     original: OriginalFile | None
 
 
-def _review_job(job: _ReviewJob) -> ReviewResult:
+def _review_job(job: _ReviewJob) -> list[ReviewResult]:
+    logs = [job.log] if job.log is not None else read_logs(job.path, job.settings, job.frameworks)
+    return [_review_one_log(job, log) for log in logs]
+
+
+def _review_one_log(job: _ReviewJob, log: ParsedLog) -> ReviewResult:
     settings, frameworks, today, original = job.settings, job.frameworks, job.today, job.original
-    log = job.log if job.log is not None else read_log(job.path, settings, frameworks)
     if original is not None:  # a work copy's path means nothing once it is gone: the log is its original
         log = log.model_copy(update={"source": log.source.model_copy(update={"path": original.name})})
     findings = check_log(log, settings.checks, frameworks=frameworks, today=today,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["read_log"]
+__all__ = ["read_log", "read_logs"]
 
 
 def __getattr__(name: str) -> Any:
@@ -19,4 +19,8 @@ def __getattr__(name: str) -> Any:
         from .log import read_log
 
         return read_log
+    if name == "read_logs":
+        from .log import read_logs
+
+        return read_logs
     raise AttributeError(name)

@@ -19,7 +19,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ..config import ReadSettings
-from ..errors import InputError, NoTextLayerError, ScannedPdfError, TooManyPagesError
+from ..errors import InputError, NoTextLayerError, TooManyPagesError
 from .pdf_layer import text_layer
 from .safezip import MIB, RATIO_FLOOR_BYTES, DamagedFileError, EncryptedFileError, UnsafeFileError
 
@@ -34,8 +34,10 @@ _PDF_IN_CHUNK = 64 * 1024
 _PDF_OUT_CHUNK = 256 * 1024
 
 
-def check_pdf(data: bytes, name: str, settings: ReadSettings) -> None:
-    """Refuse a PDF that is cut short, a decompression bomb, encrypted, damaged, too long or without text.
+def check_pdf(data: bytes, name: str, settings: ReadSettings) -> str:
+    """Refuse a PDF that is cut short, a decompression bomb, encrypted, damaged, too long or without anything to
+    read; return ``"text"`` for a PDF with a text layer and ``"scan"`` for one of scanned pages (images, no
+    characters: a paper log, read by ``read/scan``).
 
     ``name`` is the printable file name the message uses. Raises an ``InputError`` subclass, never anything else.
 
@@ -51,7 +53,7 @@ def check_pdf(data: bytes, name: str, settings: ReadSettings) -> None:
         )
     _check_pdf_streams(data, name, settings)
     try:
-        _inspect_pdf(data, name, settings)
+        return _inspect_pdf(data, name, settings)
     except InputError:
         raise
     except Exception as exc:
@@ -60,7 +62,7 @@ def check_pdf(data: bytes, name: str, settings: ReadSettings) -> None:
         raise _damaged_pdf(name) from exc
 
 
-def _inspect_pdf(data: bytes, name: str, settings: ReadSettings) -> None:
+def _inspect_pdf(data: bytes, name: str, settings: ReadSettings) -> str:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PdfminerException as exc:
@@ -89,7 +91,7 @@ def _inspect_pdf(data: bytes, name: str, settings: ReadSettings) -> None:
         if count == 0:
             raise DamagedFileError(f"{name} is a PDF with no pages; {_SEND_ORIGINAL}.")
         pages_built = True
-        _require_text_layer(data, name)
+        return _require_text_layer(data, name)
     finally:
         # pdfplumber's close() builds the page list first, so a file refused before that only drops its caches
         # (the stream is our BytesIO); closing must never replace the outcome with an error of its own.
@@ -97,15 +99,14 @@ def _inspect_pdf(data: bytes, name: str, settings: ReadSettings) -> None:
             pdf.close() if pages_built else pdf.flush_cache()
 
 
-def _require_text_layer(data: bytes, name: str) -> None:
+def _require_text_layer(data: bytes, name: str) -> str:
     # PDFium (in pdf_layer, as the reader uses it) counts each page's characters without interpreting the page
     # in Python: pdfplumber took 70 ms to build the first page's characters for this yes/no question.
     found = text_layer(data)
-    if found == "scan":
-        raise ScannedPdfError(f"{name} is a PDF scan with no text layer; {_SEND_ORIGINAL}.")
     if found == "empty":
         raise NoTextLayerError(f"{name} is a PDF with no text layer (its pages hold no characters); "
                                f"{_SEND_ORIGINAL}.")
+    return found
 
 
 def _check_pdf_streams(data: bytes, name: str, settings: ReadSettings) -> None:

@@ -173,6 +173,33 @@ def text_layer(data: bytes) -> str:
     return "scan" if saw_image else "empty"
 
 
+def render_pages(data: bytes, dpi: int, max_pixels: int) -> Iterator[Any]:
+    """Each page of a scanned PDF as a greyscale Pillow image at ``dpi`` (lower for a page that would exceed
+    ``max_pixels``), one page at a time, closed as it goes.
+
+    Pillow is imported by PDFium's own ``to_pil``; sglogs' image handling stays in ``read/images``.
+
+    Example:
+        >>> next(render_pages(Path("scan.pdf").read_bytes(), 200, 80_000_000)).mode  # doctest: +SKIP
+        'L'
+    """
+    with PdfLayer(data) as pdf:
+        for index in range(pdf.page_count):
+            page = pdf._document[index]
+            try:
+                width, height = page.get_size()
+                scale = dpi / 72
+                if width * height * scale * scale > max_pixels:  # a page the size of a wall: rendered smaller
+                    scale = math.sqrt(max_pixels / max(width * height, 1.0))
+                bitmap = page.render(scale=scale, grayscale=True)
+                try:
+                    yield bitmap.to_pil().convert("L")
+                finally:
+                    bitmap.close()
+            finally:
+                page.close()
+
+
 def _catalog_lists_fields(source: str | bytes) -> bool:
     import io
 

@@ -62,6 +62,7 @@ __all__ = [
     "UnreadableFileError",
     "UnsafeFileError",
     "UnsupportedFormatError",
+    "is_scan_image",
     "sniff",
 ]
 
@@ -71,7 +72,7 @@ MACRO_WARNING: Final = "This file contains macros; they were not run and are ign
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _PDF_MAGIC_WINDOW = 1024  # readers accept junk before "%PDF-" within the first kilobyte
-_SEND_LOG = "send the completed log as a .docx, .xlsx or .pdf file"
+_SEND_LOG = "send the completed log as a .docx, .xlsx or .pdf file, or a scan or photo of the printed log"
 # Directory entries of an OLE compound file: 128-byte records whose UTF-16-LE name (with its terminating NUL)
 # starts the record and whose byte length sits at offset 64. Entries always start on a 128-byte boundary.
 _OLE_STREAMS = ("EncryptionInfo", "EncryptedPackage", "WordDocument", "Workbook", "Book", "PowerPoint Document")
@@ -123,8 +124,10 @@ def sniff(path: Path | str, settings: ReadSettings | None = None) -> Sniffed:
     if data.startswith(_ZIP_MAGIC):
         file_format, macro_enabled = _sniff_zip(data, name, settings)
     elif b"%PDF-" in data[:_PDF_MAGIC_WINDOW]:
-        check_pdf(data, name, settings)
-        file_format = LogFileFormat.PDF
+        # a PDF of scanned pages is a paper log: read/scan renders it and reads each page's QR code
+        file_format = LogFileFormat.SCAN if check_pdf(data, name, settings) == "scan" else LogFileFormat.PDF
+    elif is_scan_image(data[:64]):
+        file_format = LogFileFormat.SCAN  # its pixels are checked by read/images before anything decodes them
     else:
         raise _unsupported(name, data)
     return Sniffed(
@@ -330,6 +333,17 @@ def _unsupported(name: str, data: bytes) -> InputError:
             f"{name} is an Excel 2003 XML spreadsheet, which sglogs cannot read; open it in Excel and save it as .xlsx."
         )
     return UnsupportedFormatError(f"{name} is {_describe(head, text)}, not a Word, Excel or PDF log; {_SEND_LOG}.")
+
+
+def is_scan_image(head: bytes) -> bool:
+    """Whether a file's first bytes are a JPEG, PNG, TIFF or HEIC image: a photo or scan of a paper log.
+
+    Example:
+        >>> is_scan_image(b"\\x89PNG\\r\\n\\x1a\\n"), is_scan_image(b"GIF89a")
+        (True, False)
+    """
+    return head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")) or (
+        head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftyphevc"))
 
 
 def _describe(head: bytes, text: bytes) -> str:
