@@ -71,13 +71,13 @@ def stamp_code(page: Image.Image, payload: str) -> Image.Image:
     return page
 
 
-def handwriting(page: Image.Image, lines: list[str], typed: bool = False) -> Image.Image:
+def handwriting(page: Image.Image, lines: list[str], typed: bool = False, top: float = 0.55) -> Image.Image:
     """The page with lines written in the space of its evidence table (italic serif stands in for handwriting
     where no script font is installed; ``typed`` uses a plain sans)."""
     page = page.copy()
     draw = ImageDraw.Draw(page)
     font = ImageFont.truetype(_FONTS[1] if typed else _FONTS[0], round(0.45 * _CM))
-    y = round(page.height * 0.55)
+    y = round(page.height * top)
     for line in lines:
         draw.text((round(2.5 * _CM), y), line, fill=20, font=font)
         y += round(0.8 * _CM)

@@ -137,10 +137,10 @@ def test_ocr_values_carry_confidences_and_weak_lines_are_left_empty(printed: dic
     if shutil.which("tesseract") is None:
         pytest.skip("Tesseract is not installed (make ocr installs it where apt-get is available)")
     _, a = printed["PS001"]
-    page = scans.handwriting(scans.handwriting(a[0], ["Attended LSCP briefing on neglect"], typed=True),
-                             ["14/03/26 read the local thresholds guidance"])
+    page = scans.handwriting(scans.handwriting(a[0], ["Attended LSCP briefing on neglect"], typed=True, top=0.45),
+                             ["14/03/26 read the local thresholds guidance"], top=0.62)
     path = tmp_path / "filled.jpg"
-    scans.noisy(page).save(path, quality=50)
+    page.save(path, quality=50)
     log = read_logs(path, settings)[0]
     lines = log.paper_pages[0].ocr
     assert lines and all(0 <= line.confidence <= 100 for line in lines)
