@@ -12,12 +12,12 @@ import subprocess
 from pathlib import Path
 
 import pypdfium2 as pdfium
-import segno
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from sglogs.config import Settings
 from sglogs.core.identity import qr_payload
 from sglogs.generate.logs import GenerateOptions, LogFormat, generate_logs
+from sglogs.generate.qr import qr_png
 from sglogs.models import LogIdentity
 from sglogs.read.log import read_logs
 
@@ -61,11 +61,8 @@ def printed_logs(tmp: Path, settings: Settings, soffice: str, rows: list[list[st
 
 def stamp_code(page: Image.Image, payload: str) -> Image.Image:
     """The page with its QR code printed 2 cm wide at the bottom right, beside the footer line."""
-    code = segno.make_qr(payload, error="m")
-    out = io.BytesIO()
-    code.save(out, kind="png", scale=10, border=4)
     side = round(2 * _CM)
-    image = Image.open(io.BytesIO(out.getvalue())).convert("L").resize((side, side), Image.Resampling.NEAREST)
+    image = Image.open(io.BytesIO(qr_png(payload))).convert("L").resize((side, side), Image.Resampling.NEAREST)
     page = page.copy()
     page.paste(image, (page.width - side - round(1.2 * _CM), page.height - side - round(0.6 * _CM)))
     return page
