@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_OUT := outbox
 
-.PHONY: demo test install lint security security-all bench templates examples libreoffice postgresql chromium clean
+.PHONY: demo test test-scale install lint security security-all bench templates examples libreoffice postgresql chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,10 @@ test: install libreoffice postgresql chromium security
 	$(PY) -m ruff check sglogs tests tools bench
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
+
+# The scale runs (1,000 files through three services on one PostgreSQL journal): minutes, so not in `make test`.
+test-scale: install postgresql
+	$(PY) -m pytest -m scale
 
 # bandit on sglogs: medium and high findings fail the build; each one left is justified inline (# nosec <id>).
 # Low ones (asserts of internal invariants, the service's fixed `mount` call) are reported by `make security-all`.

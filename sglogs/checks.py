@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .config import CheckSettings
 from .core.dates import add_years
-from .core.formatting import short_date
+from .core.formatting import count, short_date
 from .errors import ConfigError
 from .frameworks import required_competencies
 from .models import CompetencyStatus, DatePrecision, EvidenceEntry, Finding, Framework, ParsedLog, Period, Severity
@@ -104,7 +104,7 @@ def _normalised(text: str | None) -> str:
 def check_has_evidence(ctx: CheckContext) -> list[Finding]:
     """No entries at all (or fewer than ``min_entries``); a paper log not keyed in yet says so instead."""
     if ctx.log.paper_pages and not ctx.log.entries:
-        return [finding("PAPER_NEEDS_KEYING", pages=len(ctx.log.paper_pages))]
+        return [finding("PAPER_NEEDS_KEYING", pages=count(len(ctx.log.paper_pages), "page"))]
     return [finding("NO_EVIDENCE")] if len(ctx.log.entries) < max(1, ctx.settings.min_entries) else []
 
 

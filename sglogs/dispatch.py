@@ -26,7 +26,7 @@ from .core.formatting import a_or_an, count, long_datetime
 from .errors import DamagedFileError, EmptyFileError, InputError, NotALogError, RosterError, UnsupportedFormatError
 from .files import atomic_output
 from .generate.logs import GenerateOptions, LogFormat, generate_logs
-from .models import Framework, OriginalFile, ParsedLog
+from .models import Framework, LogFileFormat, OriginalFile, ParsedLog
 from .read.safezip import printable_name
 from .read.sniff import sniff
 from .roster import count_rows
@@ -155,7 +155,8 @@ def classify(
     A CSV or workbook whose header is a roster's is a roster (a log workbook never has one: its cover stacks
     labels down a column). Anything else that is a Word, Excel or PDF file is read as a log, and is a log only
     if sglogs recognises it as one: it carries a log identity, lists competencies or has evidence entries. The
-    log read here is returned so it need not be read again.
+    log read here is returned so it need not be read again. A scan or photo is a log without being read here:
+    its pages may hold several people's logs, each reviewed as that person's (``review_logs``).
 
     Example:
         >>> classify(Path("examples/roster.xlsx"), load_settings())[0]  # doctest: +SKIP
@@ -179,6 +180,8 @@ def classify(
         roster_problem = _roster_problem(path)
     if sniffed.format.value == "xlsx" and roster_problem is None:
         return FileKind.ROSTER, None
+    if sniffed.format is LogFileFormat.SCAN:
+        return FileKind.LOG, None  # a scan or photo is only ever a paper log: decoded once, in the review
     from .read import read_log  # the readers load lxml and pdfplumber: only when a log is read
 
     try:
@@ -289,8 +292,6 @@ def review_or_read(
 
     sha256 = log.source.sha256 if log is not None else _sha256_file(path)
     original = OriginalFile(name=path.name, sha256=sha256)
-    if log is not None and log.paper_pages:
-        log = None  # a scan may hold several people's logs: read again, each reviewed as that person's
     results = review_logs(path, settings, out_dir=out_dir, frameworks=frameworks, log=log,  # read once, in classify
                           outbox=outbox, original=original)
     make_durable([r.index_entry for r in results if r.index_entry is not None])  # the outputs: by the caller

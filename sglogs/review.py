@@ -174,7 +174,7 @@ def write_review(
                              next_review=add_months(today, settings.review.next_review_months))
     mode = settings.output.file_mode_bits
     # security 15.3: names unique by construction (sglogs.core.names); a batch passes names apart from each other
-    folder_name, stem = names or review_names([(log.staff.id, log.log_id, log.source.path)])[0]
+    folder_name, stem = names or review_names([(log.staff.id, _review_stem(log), log.source.path)])[0]
     folder = _person_folder(out_dir, folder_name, settings.output.dir_mode_bits)
     outputs = {
         "feedback": folder / f"{stem}_feedback.docx",
@@ -203,6 +203,15 @@ def write_review(
                         outputs=(*outputs.values(), *paper), findings=tuple(findings), ready=ready,
                         entries=len(log.entries), index_entry=entry, staff_name=log.staff.name,
                         period=(log.period.start, log.period.end))
+
+
+def _review_stem(log: ParsedLog) -> str | None:
+    """A Word, Excel or PDF log's review is named by its log id: a newer version of the log replaces it. The pages
+    of one paper log may come in several scans and photos, each of only some pages: each keeps its own review,
+    page images and keying sheet, named by the log id and the scan's own fingerprint."""
+    if not log.paper_pages or not log.log_id:
+        return log.log_id
+    return f"{log.log_id}-scan-{log.source.sha256[:8]}"
 
 
 def _paper_pages(log: ParsedLog, folder: Path, stem: str, mode: int) -> list[Path]:

@@ -813,7 +813,7 @@ def test_attended_twice_is_short_twice_not_repeated(base: Base, settings: Settin
 def test_every_code_in_findings_toml_is_seeded_by_a_test() -> None:
     seeded = {code for seed in SEEDS.values() for code, *_ in seed.expected}
     elsewhere = {"REFLECTION_COPIED", "HOURS_BELOW_MINIMUM", "REFRESHER_OVERDUE", "REFRESHER_UNKNOWN",
-                 "FRAMEWORK_UNKNOWN"}
+                 "FRAMEWORK_UNKNOWN", "PAPER_NEEDS_KEYING"}  # the last in test_scans, on printed pages
     assert seeded | elsewhere == set(CODES)
     assert len(CHECKS) == 15
 
@@ -974,6 +974,7 @@ SAMPLE_VALUES: dict[str, dict[str, Any]] = {
     "MANAGER_NOT_YET": {"competency": "2.2", "text": " (\"Recognise the signs\")"},
     "MANAGER_NOT_ASSESSED": {"count": 16, "ids": "1.1, 1.2"},
     "OUTCOME_NOT_MET": {"outcome": "Not yet met – see next steps"},
+    "PAPER_NEEDS_KEYING": {"pages": "3 pages"},
     "SIGNOFF_FUTURE": {"date": "28/12/2026"},
     "SIGNOFF_BEFORE_EVIDENCE": {"date": "15/12/2025", "first": "01/01/2026"},
     "HOURS_BELOW_MINIMUM": {"hours": "28.5", "minimum": "30", "level": "Stage 4"},

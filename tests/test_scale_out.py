@@ -2,7 +2,7 @@
 
 Logs, rosters, copies and bad files arrive in bursts; one service is killed (``kill -9``) and restarted a third of
 the way through, another is stopped with SIGTERM at two thirds (and must stop within its ``stop_seconds``); every
-file must still get exactly one whole outcome. The default run drops 60 files; the slow one 1,000
+file must still get exactly one whole outcome. The default run drops 60 files; the scale run (make test-scale) 1,000
 (``SGTEST_SCALE_DROPS`` changes it). ``bench/bench_watch.py --instances`` measures speed.
 """
 
@@ -109,7 +109,7 @@ def test_three_services_on_one_postgresql_journal_each_file_exactly_once(tmp_pat
     _three_services_exactly_once(tmp_path, 60)
 
 
-@pytest.mark.slow
+@pytest.mark.scale
 @pytest.mark.postgres
 @pytest.mark.parametrize("service_store", ["postgres"], indirect=True)
 def test_a_thousand_files_in_bursts_on_three_services_each_exactly_once(tmp_path: Path, service_store: str) -> None:

@@ -21,14 +21,14 @@ from PIL import Image
 
 from sglogs.checks import check_log
 from sglogs.config import Settings, load_settings
-from sglogs.errors import ImageTooLargeError, NoPageCodeError
+from sglogs.errors import DamagedFileError, ImageTooLargeError, NoPageCodeError
 from sglogs.models import LogFileFormat
 from sglogs.read.log import read_logs
 from sglogs.read.sniff import sniff
 from sglogs.review import review_logs
 from sglogs.verdicts import readiness
 from tests import scans
-from tests.service_helpers import ServiceProcess, reap_services, service_env, wait_until
+from tests.service_helpers import ServiceProcess, inbox_empty, reap_services, service_env, wait_until
 
 CLI = "import sys; from sglogs.cli import main; sys.argv[0] = 'sglogs'; sys.exit(main())"
 
@@ -61,6 +61,25 @@ def test_an_image_is_a_scan_and_a_bomb_is_refused_in_one_sentence(tmp_path: Path
     with pytest.raises(ImageTooLargeError, match=r"more than 50 megapixels.*read.max_image_megapixels") as caught:
         read_logs(bomb, small)
     assert caught.value.message.count(". ") == 0 and caught.value.exit_code == 3
+
+
+@pytest.mark.parametrize(("quirk", "kind", "cut"), [
+    ("png-cut-in-first-chunk", "PNG", 20),  # Pillow fails while opening: "Truncated File Read"
+    ("jpeg-cut-in-header", "JPEG", 60),
+    ("png-cut-mid-image", "PNG", 100),  # opens, fails while decoding: "image file is truncated"
+    ("tiff-cut-in-half", "TIFF", 0),
+])
+def test_a_cut_short_image_is_refused_as_damaged_not_retried(quirk: str, kind: str, cut: int, tmp_path: Path,
+                                                             settings: Settings) -> None:
+    # Pillow's OSError here has no errno: the file's fault (DamagedFileError), never a full disk retried forever
+    whole = io.BytesIO()
+    Image.new("L", (300, 300), 128).save(whole, kind)
+    data = whole.getvalue()
+    scan = tmp_path / f"{quirk}.{kind.lower()}"
+    scan.write_bytes(data[: cut or len(data) // 2])
+    with pytest.raises(DamagedFileError, match=r"is a damaged image that cannot be decoded; scan") as caught:
+        read_logs(scan, _fast(settings))
+    assert caught.value.exit_code == 3
 
 
 # ------------------------------------------------------------------------------------------ printed pages
@@ -173,7 +192,7 @@ def test_scans_and_phone_photos_reach_the_register_and_a_bundle_through_the_serv
         for path in staging.iterdir():
             os.replace(path, inbox / path.name)
         wait_until(lambda: len(list(outbox.rglob("*_evidence.json"))) >= 3, 120, "three paper logs reviewed")
-        wait_until(lambda: not any(inbox.iterdir()), 30, "the scans filed")
+        wait_until(lambda: inbox_empty(inbox), 30, "the scans filed")
         assert service.terminate() == 0
     finally:
         reap_services()
@@ -192,7 +211,10 @@ def test_scans_and_phone_photos_reach_the_register_and_a_bundle_through_the_serv
                    check=True, capture_output=True, env=env, cwd=tmp_path, timeout=120)
     with zipfile.ZipFile(bundle) as zf:
         names = zf.namelist()
-        assert any(n.endswith("copier scan.pdf") for n in names), names
+        # the original as received (its name made safe for every unzip tool) and the pages it was read from
+        assert sum(n.endswith("/original/copier-scan.pdf") for n in names) == 2, names  # PS001's and PS002's
+        assert any(n.endswith("/original/IMG_0001.jpg") for n in names), names
+        assert sum(n.endswith("_page-01.png") for n in names) == 3, names
         extract = next(n for n in names if n.endswith("register-extract.xlsx"))
         rows = load_workbook(io.BytesIO(zf.read(extract)), read_only=True).worksheets[0]
         assert {"PS001", "PS002"} <= {str(v) for row in rows.iter_rows(values_only=True) for v in row}

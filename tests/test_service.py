@@ -589,6 +589,7 @@ def test_kill_9_at_random_points_loses_nothing_and_does_nothing_twice(tmp_path: 
         service = ServiceProcess(args, env, log, tmp_path)
     dropper.join()
     wait_until(lambda: all_settled(tmp_path, inbox, len(drops)), 150, "every file's outcome")
+    wait_until(service.started, 60, "the last service to start")  # everything may be settled before it is up
     assert service.terminate() == 0
     wait_until(lambda: processes_gone(orphans), 10, "killed services' workers to die with them")
     counts = check_exactly_once(drops, outbox, tmp_path)

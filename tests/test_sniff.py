@@ -472,10 +472,9 @@ def test_pdf_that_pdfminer_cannot_parse(tmp_path: Path) -> None:
     refused(write(tmp_path, "log.pdf", data), DamagedFileError, "damaged PDF")
 
 
-def test_scanned_pdf(tmp_path: Path) -> None:
-    data = pdf_bytes([None, None], image=True)
-    message = refused(write(tmp_path, "scan.pdf", data), ScannedPdfError, "scan with no text layer")
-    assert "send the original Word or Excel file, or a PDF saved from it" in message
+def test_scanned_pdf_is_a_scan_for_the_paper_reader(tmp_path: Path) -> None:
+    # pages that are only pictures: a paper log, read by its QR page codes (issue 18), not refused at the door
+    assert sniff(write(tmp_path, "scan.pdf", pdf_bytes([None, None], image=True))).format is LogFileFormat.SCAN
 
 
 def test_pdf_with_no_text_and_no_images(tmp_path: Path) -> None:
@@ -679,8 +678,6 @@ def test_duplicate_part_names(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "phrase"),
     [
-        ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(200), "an image"),
-        ("scan.png", b"\x89PNG\r\n\x1a\n" + bytes(200), "an image"),
         ("log.rtf", b"{\\rtf1\\ansi Evidence}", "save it as .docx"),
         ("log.doc", b"<html><body>Evidence</body></html>", "web page"),
         ("log.csv", b"Date,Activity,Hours\r\n01/03/2026,E-learning,1.5\r\n", "text or CSV"),
@@ -690,6 +687,14 @@ def test_duplicate_part_names(tmp_path: Path) -> None:
 )
 def test_other_files_are_not_logs(tmp_path: Path, name: str, data: bytes, phrase: str) -> None:
     refused(write(tmp_path, name, data), UnsupportedFormatError, phrase)
+
+
+@pytest.mark.parametrize("name", ["photo.jpg", "scan.png", "scan.tiff", "photo.heic"])
+def test_images_are_scans_whatever_their_pixels(tmp_path: Path, name: str) -> None:
+    # sniffing reads no pixels: read/images decodes them within read.max_image_megapixels, or refuses the file
+    data = {"jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF", "png": b"\x89PNG\r\n\x1a\n", "tiff": b"II*\x00",
+            "heic": b"\x00\x00\x00\x18ftypheic"}[name.rsplit(".", 1)[1]]
+    assert sniff(write(tmp_path, name, data + bytes(200))).format is LogFileFormat.SCAN
 
 
 def test_hostile_file_names_are_printed_on_one_line(tmp_path: Path) -> None:

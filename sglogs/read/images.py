@@ -55,6 +55,8 @@ def image_pages(data: bytes, name: str, settings: ReadSettings) -> Iterator[Imag
             heic = "" if HEIC else " (a HEIC photo needs pillow-heif: pip install pillow-heif)"
             raise UnsupportedFormatError(f"{name} is an image sglogs cannot decode{heic}; save it as JPEG or PNG "
                                          "and send it again.") from None
+        except (OSError, SyntaxError, ValueError) as exc:  # a header Pillow recognised, then cut short
+            raise _damaged(name) from exc
         try:
             for index, frame in enumerate(ImageSequence.Iterator(image)):
                 if index >= settings.max_scan_pages:
@@ -67,10 +69,13 @@ def image_pages(data: bytes, name: str, settings: ReadSettings) -> Iterator[Imag
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _too_large(name, settings) from None
         except (OSError, SyntaxError, ValueError) as exc:  # Pillow's "truncated", "broken data stream" ...
-            raise DamagedFileError(f"{name} is a damaged image that cannot be decoded; scan or photograph the "
-                                   "page again.") from exc
+            raise _damaged(name) from exc
         finally:
             image.close()
+
+
+def _damaged(name: str) -> DamagedFileError:
+    return DamagedFileError(f"{name} is a damaged image that cannot be decoded; scan or photograph the page again.")
 
 
 def _too_large(name: str, settings: ReadSettings) -> ImageTooLargeError:

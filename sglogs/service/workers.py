@@ -162,7 +162,9 @@ def _worker_main(conn: Any, settings: Settings, parent_pid: int) -> None:
             outcome = job.process(job.path, settings, job.layout, _frameworks(settings))
             conn.send(("ok", outcome))
         except OSError as exc:
-            conn.send(("error", (type(exc).__name__, _where(exc), True)))
+            # only a failure the system reports (errno: a full disk, a share gone) is the environment's; a library's
+            # OSError about the data ("Truncated File Read") is the file's, and counts towards giving up on it
+            conn.send(("error", (type(exc).__name__, _where(exc), exc.errno is not None)))
         except Exception as exc:
             conn.send(("error", (type(exc).__name__, _where(exc), False)))
 
