@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_OUT := outbox
 
-.PHONY: demo test test-scale install lint security security-all bench templates examples libreoffice postgresql chromium clean
+.PHONY: demo test test-scale install lint security security-all bench templates examples libreoffice postgresql chromium ocr clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,15 @@ libreoffice:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	      libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation >/dev/null; \
 	  else echo "LibreOffice is not installed and cannot be installed here: PDF rendering tests will be skipped."; fi; }
+
+# Tesseract: reads typed and clearly written lines on scanned paper logs (read.ocr); without it a scan is still
+# read by its page codes and the OCR tests are skipped with a reason.
+ocr:
+	@command -v tesseract >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Tesseract OCR (once)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null; \
+	  else echo "Tesseract is not installed and cannot be installed here: OCR tests will be skipped."; fi; }
 
 # PostgreSQL: the tests start a throw-away cluster of their own (tests/pg.py) to run the journal and service
 # tests on it as well as on SQLite; installed where apt-get can, else those cases are skipped with a reason.
@@ -75,7 +84,7 @@ demo: install
 	@echo "  $(DEMO_OUT)/register.xlsx and $(DEMO_OUT)/audit/   the register and the Q-card self-assessment"
 	@echo "  $(DEMO_OUT)/bundles/demo-bundle.zip  an evidence bundle for auditors (open index.html inside)"
 
-test: install libreoffice postgresql chromium security
+test: install libreoffice postgresql chromium ocr security
 	$(PY) -m ruff check sglogs tests tools bench
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
