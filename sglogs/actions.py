@@ -105,7 +105,7 @@ class _Plan:
             else:
                 parts.append(f"{level}: {training}")
                 self.resources_at[level] = reference
-        resources = " | ".join(parts) or None
+        resources = "\n".join(parts) or None
         self.items.append(ActionItem(
             reference=reference, action=action, competency=", ".join(competencies) or None, owner=self.owner,
             resources=resources, target_date=target, success_criteria=success, rag=None, progress=progress,

@@ -307,7 +307,7 @@ def test_register_extract_has_one_row_per_person(outbox: tuple[Settings, Path], 
     assert by_id["L1"]["Framework"] == "London Competency Framework" and by_id["L1"]["Level"] == "Level 2"
     assert by_id["L1"]["Period start"] == dt.datetime(2026, 9, 1)
     assert by_id["L2"]["Last review"] == dt.datetime(2026, 8, 25) and by_id["L2"]["Ready for sign-off"] in ("Yes", "No")
-    assert by_id["L2"]["Verdict"] == "Ready for sign-off" or by_id["L2"]["Verdict"].startswith("Not ready; ")
+    assert by_id["L2"]["Verdict"] == "Ready for sign-off" or by_id["L2"]["Verdict"].startswith("Not ready: ")
 
 
 def test_missing_original_is_listed_not_fatal(outbox: tuple[Settings, Path], tmp_path: Path) -> None:

@@ -10,13 +10,14 @@ from urllib.parse import quote
 
 from jinja2 import Environment, StrictUndefined
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from .. import __version__
 from ..core.formatting import long_date
-from ..reports.printing import print_on_a4
+from ..reports.printing import DATE_FORMAT, fit_row_height, print_on_a4
+from ..workbook_text import put_text
 from .model import INDEX_HTML, MANIFEST_NAME, REGISTER_EXTRACT, MissingItem
 from .plan import _planned, _PlannedLog, _Spool
 from .scope import BundleScope
@@ -24,35 +25,36 @@ from .xlsxstream import _Cell, _Link, _StreamedSheet, _write_streamed_xlsx
 
 _HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")  # named: LibreOffice falls back to a serif
 _HEADER_FILL = PatternFill("solid", fgColor="1F5F5B")
-
-
-def _text_cell(ws: Any, value: object) -> WriteOnlyCell:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # a control character typed into a log: openpyxl refuses it
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # names and evidence are untrusted: "=HYPERLINK(...)" stays text, never a formula
-    elif isinstance(value, dt.date):
-        cell.number_format = "DD/MM/YYYY"  # a real Excel date, shown the UK way
-    return cell
+_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], widths: list[int], *, print_title: str,
            created: dt.date) -> Any:  # fmt: skip
-    ws = wb.create_sheet(title)
-    # before the first row: a write-only sheet writes its properties (fit to page) with it
-    print_on_a4(ws, print_title, run_date=created)
-    for index, width in enumerate(widths):
-        ws.column_dimensions[chr(65 + index)].width = width
+    ws = wb.active
+    ws.title = title
+    for column, (text, width) in enumerate(zip(header, widths, strict=True), start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+        cell = put_text(ws, 1, column, text)
+        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
+    ws.row_dimensions[1].height = 30
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{chr(64 + len(header))}1"
-    cells = []
-    for text in header:
-        cell = _text_cell(ws, text)
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        cells.append(cell)
-    ws.append(cells)
+    print_on_a4(ws, print_title, run_date=created)
     return ws
+
+
+def _put_row(ws: Any, row: int, values: tuple[object, ...]) -> None:
+    cells = []
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)  # a control character typed into a log: openpyxl refuses it
+        # security: names and evidence are untrusted: "=HYPERLINK(...)" stays text, never a formula
+        cell = put_text(ws, row, column, value)
+        # wrapped in its column: text running over the next cells would widen the printed page to unreadable
+        cell.alignment = _WRAP
+        if isinstance(value, dt.date):
+            cell.number_format = DATE_FORMAT  # a real Excel date, shown the UK way
+        cells.append(cell)
+    fit_row_height(ws, cells)
 
 
 def _uk(day: dt.date | None) -> str:
@@ -72,7 +74,10 @@ def _ready_cell(log: _PlannedLog) -> str:
 def _verdict_text(log: _PlannedLog) -> str:
     if log.ready:
         return "Ready for sign-off"
-    return "; ".join(("Cannot judge yet" if log.cannot_judge else "Not ready", *log.reasons))
+    state = "Cannot judge yet" if log.cannot_judge else "Not ready"
+    reasons = [reason.strip().rstrip(".") for reason in log.reasons if reason.strip()]
+    # each reason is a sentence: joined as one, "Not ready: the log has no ...; evidence row 3 has no date."
+    return f"{state}: {'; '.join(reasons)}." if reasons else f"{state}."
 
 
 def _write_register_extract(out: IO[bytes], plan: _Spool, created: dt.date) -> None:
@@ -87,20 +92,24 @@ def _write_register_extract(out: IO[bytes], plan: _Spool, created: dt.date) -> N
         else:
             latest[log.staff_key] = (order, offset, current[2] + 1) if order >= current[0] else (
                 current[0], current[1], current[2] + 1)
-    wb = Workbook(write_only=True)
+    # a normal workbook (one row a person is small): rows get the height their wrapped text needs
+    wb = Workbook()
     ws = _sheet(wb, "Register extract",
                 ["Staff ID", "Name", "Setting", "Role", "Framework", "Level", "Period start", "Period end",
                  "Last review", "Ready for sign-off", "Sign-off outcome", "Signed off by", "Logs in bundle",
                  "Verdict"],
                 [12, 28, 30, 22, 40, 12, 12, 12, 12, 12, 22, 22, 10, 60],
                 print_title="Evidence bundle: register extract", created=created)
+    row = 1
     for key in sorted(latest, key=str.casefold):
         _, offset, count = latest[key]
         log = _PlannedLog.model_validate_json(plan.read_at(offset))
-        ws.append([_text_cell(ws, v) for v in (
+        row += 1
+        _put_row(ws, row, (
             log.staff_id, log.name, log.setting, log.role, *_framework_text(log), log.period_start,
             log.period_end, log.reviewed_on, _ready_cell(log), log.outcome, log.manager, count,
-            _verdict_text(log))])
+            _verdict_text(log)))
+    ws.auto_filter.ref = f"A1:N{max(row, 2)}"
     wb.save(out)
 
 
