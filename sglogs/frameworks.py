@@ -148,6 +148,7 @@ def fill_sources(framework: Framework) -> Framework:
     """Give every competency a source: its own, else its level's, else the framework's.
 
     Example:
+        >>> from sglogs.models import Competency, RefresherRule
         >>> fw = Framework(id="x", title="X", level_label="Level",
         ...     refresher=RefresherRule(years=3, designated_lead_years=2),
         ...     source=SourceRef(document="x.txt", section="all"),
@@ -214,6 +215,7 @@ def included_levels(framework: Framework, level_id: str) -> list[Level]:
     """Levels whose competencies ``level_id`` includes, transitively, in framework order, without itself.
 
     Example:
+        >>> from sglogs.models import Competency, RefresherRule
         >>> fw = Framework(id="x", title="X", level_label="Stage",
         ...     refresher=RefresherRule(years=3, designated_lead_years=2),
         ...     levels=(Level(id="1", name="S1"), Level(id="6", name="S6", includes=("1",)),
@@ -241,6 +243,7 @@ def required_competencies(
     ``KeyError`` for an unknown level or an additional id the framework does not have.
 
     Example:
+        >>> from sglogs.models import Competency, RefresherRule
         >>> fw = Framework(id="x", title="X", level_label="Stage",
         ...     refresher=RefresherRule(years=3, designated_lead_years=2),
         ...     levels=(Level(id="1", name="S1", competencies=(Competency(id="1.1", text="A"),)),
@@ -288,6 +291,7 @@ def match_level(framework: Framework, text: str) -> str | None:
     """Find the level a person's roster cell means: an id ("4") or a name ("Stage 4", "level 4").
 
     Example:
+        >>> from sglogs.models import Competency, RefresherRule
         >>> fw = Framework(id="x", title="X", level_label="Stage",
         ...     refresher=RefresherRule(years=3, designated_lead_years=2), levels=(Level(id="4", name="Stage 4"),))
         >>> match_level(fw, "stage 4"), match_level(fw, "5")
@@ -325,6 +329,7 @@ def framework_rows(framework: Framework) -> Iterator[dict[str, str]]:
     """The framework as rows of the CSV format, one per competency (a level with none gets one row).
 
     Example:
+        >>> from sglogs.models import Competency, RefresherRule
         >>> fw = Framework(id="x", title="X", level_label="Level",
         ...     refresher=RefresherRule(years=3, designated_lead_years=2),
         ...     levels=(Level(id="1", name="L1", competencies=(Competency(id="1.1", text="T"),)),))
@@ -376,6 +381,7 @@ def export_csv(framework: Framework) -> str:
     """The framework in the CSV format (UTF-8 text, lists as lines inside a cell).
 
     Example:
+        >>> from sglogs.models import Competency, RefresherRule
         >>> fw = Framework(id="x", title="X", level_label="Level",
         ...     refresher=RefresherRule(years=3, designated_lead_years=2), levels=(Level(id="1", name="L1"),))
         >>> export_csv(fw).splitlines()[0].split(",")[:3]
@@ -563,6 +569,7 @@ def framework_yaml(framework: Framework) -> str:
     """Serialise a framework as YAML in the shape of the shipped files (for ``frameworks import``).
 
     Example:
+        >>> from sglogs.models import Competency, RefresherRule
         >>> fw = Framework(id="x", title="X", level_label="Level",
         ...     refresher=RefresherRule(years=3, designated_lead_years=2), levels=(Level(id="1", name="L1"),))
         >>> "id: x" in framework_yaml(fw)

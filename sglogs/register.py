@@ -112,7 +112,7 @@ class RegisterRow(BaseModel):
 
     Example:
         >>> row = RegisterRow(staff_id="NS001", name="Amelia Hartley", framework="norfolk-nscp-2024", level="4",
-        ...     band=Band.IN_DATE, signed_off=True)
+        ...     band=Band.IN_DATE, signed_off=True, outcome_met=True)
         >>> row.status, row.compliant
         ('in date', True)
     """
@@ -463,7 +463,7 @@ def summary(rows: Sequence[RegisterRow], band_days: Sequence[int] = BAND_DAYS) -
 
     Example:
         >>> row = RegisterRow(staff_id="A1", name="Ann Able", framework="london", level="2", level_name="Level 2",
-        ...     setting="Acorns", band=Band.IN_DATE, signed_off=True)
+        ...     setting="Acorns", band=Band.IN_DATE, signed_off=True, outcome_met=True)
         >>> s = summary([row])
         >>> s.overall.compliant, s.by_setting[0].fraction(), s.bands["in date"]
         (1, '1/1 (100%)', 1)

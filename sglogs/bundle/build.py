@@ -86,6 +86,7 @@ def build_bundle(
             more than ``MAX_BUNDLE_FILES`` files.
 
     Example:
+        >>> from sglogs.bundle import bundle_scope
         >>> scope = bundle_scope(setting="Sunflower Nursery & Pre-school")
         >>> report = build_bundle(BundleOptions(scope=scope, out=Path("outbox/bundles/sunflower.zip")),
         ...     load_settings())  # doctest: +SKIP

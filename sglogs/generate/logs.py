@@ -118,7 +118,7 @@ def make_log_id(person: StaffMember, framework_id: str, level_id: str, start: dt
     Example:
         >>> p = StaffMember(staff_id="S001", name="A B", framework="london", level="2")
         >>> make_log_id(p, "london", "2", dt.date(2026, 1, 1))
-        'S001-20260101-7d1c'
+        'S001-20260101-864a'
     """
     digest = hashlib.sha1(  # an id, not a security check: sha1 keeps existing log ids as they were
         f"{person.staff_id}|{framework_id}|{level_id}|{start.isoformat()}".encode(), usedforsecurity=False

@@ -128,8 +128,10 @@ def binarised(image: Image.Image) -> Image.Image:
     """Black and white after stretching the contrast: a grey photocopy or a shadowed photo made clean.
 
     Example:
-        >>> binarised(Image.new("L", (4, 4), 200)).getextrema()
-        (0, 0)
+        >>> page = Image.new("L", (4, 4), 200)
+        >>> page.putpixel((0, 0), 90)  # one line of pencil on a grey copy
+        >>> binarised(page).getextrema()
+        (0, 255)
     """
     stretched = ImageOps.autocontrast(image, cutoff=2)
     return stretched.point(lambda v: 255 if v > 128 else 0)
