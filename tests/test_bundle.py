@@ -205,6 +205,15 @@ def test_scope_mistakes_are_usage_errors(kwargs: dict, message: str) -> None:
     assert caught.value.message.endswith(".") and "\n" not in caught.value.message
 
 
+def test_a_bundle_of_an_outbox_with_no_reviews_says_to_review_first(tmp_path: Path) -> None:
+    settings = load_settings(outbox=tmp_path / "outbox")
+    with pytest.raises(UsageError) as caught:
+        build(settings, tmp_path / "b.zip", everyone=True)
+    assert caught.value.message.startswith("There are no reviewed logs in ") and "run 'sglogs review'" in \
+        caught.value.message
+    assert not (tmp_path / "b.zip").exists()
+
+
 # ------------------------------------------------------------------------------------------------ contents
 
 
@@ -256,6 +265,25 @@ def test_index_links_every_item_and_escapes_names(outbox: tuple[Settings, Path],
     assert links == set(items)
     names = {row[1].value for row in sheet.iter_rows(min_row=2)}
     assert "Grace <script>alert('x')</script> Okafor" in names
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_index_html_reads_on_a_desktop_and_a_phone(outbox: tuple[Settings, Path], tmp_path: Path, width: int) -> None:
+    # an auditor opens index.html from the extracted zip, at a desk or on a phone: no sideways scrolling
+    from tests.browser import broken_links, chromium, look_at
+
+    settings, _ = outbox
+    out = tmp_path / "b.zip"
+    build(settings, out, everyone=True)
+    with zipfile.ZipFile(out) as zf:
+        zf.extractall(tmp_path / "extracted")
+    page = tmp_path / "extracted" / "index.html"
+    with chromium() as driver:
+        seen = look_at(driver, page, width, tmp_path / f"index-{width}.png")
+    assert seen.console_errors == [] and broken_links(page, seen.links) == []
+    assert seen.overflow_px <= 0, f"index.html is {seen.overflow_px} px wider than a {width} px screen"
+    assert "Zoë O'Brien" in seen.text
+    assert "Ready for sign-off" in seen.text or "Not ready" in seen.text
 
 
 def test_a_long_index_continues_on_further_sheets(outbox: tuple[Settings, Path], tmp_path: Path,

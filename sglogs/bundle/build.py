@@ -145,6 +145,10 @@ def _build(out: Path, scope: BundleScope, settings: Settings, records: Iterator[
             missing.extend(log.missing)
             if scope.kind is ScopeKind.STAFF:
                 found_ids.add(log.staff_id)
+        if not log_count and scope.kind is ScopeKind.ALL:
+            raise UsageError(f"There are no reviewed logs in {settings.outbox} yet, so there is nothing to bundle; "
+                             "run 'sglogs review' on the completed logs (or let the watched-folder service review "
+                             "them) first.")
         if not log_count:
             known = sorted(s for s in settings_seen if s)
             hint = f" (settings with reviews: {', '.join(known[:10])}{', ...' if len(known) > 10 else ''})" if (

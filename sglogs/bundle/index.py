@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .. import __version__
-from ..core.formatting import long_date
+from ..core.formatting import count, long_date
 from ..reports.printing import DATE_FORMAT, fit_row_height, print_on_a4
 from ..workbook_text import put_text
 from .model import INDEX_HTML, MANIFEST_NAME, REGISTER_EXTRACT, MissingItem
@@ -161,6 +161,16 @@ ul { margin: 0; padding-left: 1.1em; }
 .meta td:first-child { font-weight: bold; width: 12em; }
 code { font-size: .9em; }
 @media print { a { color: inherit; text-decoration: none; } }
+/* a phone: each reviewed log a card of labelled lines, not nine columns wider than the screen */
+@media screen and (max-width: 40em) {
+  body { margin: .8em; }
+  table.logs thead { display: none; }
+  table.logs, table.logs tbody, table.logs tr, table.logs td { display: block; width: auto; }
+  table.logs tr { border: 1px solid #b8c4c3; margin-bottom: 1em; }
+  table.logs td { border: none; border-bottom: 1px solid #e0e7e6; }
+  table.logs td::before { content: attr(data-label); display: block; font-weight: bold; color: #1f5f5b; }
+  .meta td:first-child { width: 6em; }
+}
 </style>
 </head>
 <body>
@@ -168,8 +178,7 @@ code { font-size: .9em; }
 <table class="meta">
 <tr><td>Scope</td><td>{{ scope }}</td></tr>
 <tr><td>Created</td><td>{{ created }}</td></tr>
-<tr><td>Contents</td><td>{{ people }} people, {{ log_count }} reviewed logs, {{ file_count }} files
-{%- if missing %}, {{ missing|length }} items missing{% endif %}</td></tr>
+<tr><td>Contents</td><td>{{ contents }}</td></tr>
 <tr><td>Made by</td><td>sglogs {{ version }}</td></tr>
 </table>
 <p>Extract the whole zip file first (in Windows: right-click it, <em>Extract All</em>), then open this page: each
@@ -189,22 +198,24 @@ compared with manifest.json.</p>
 {% endfor %}</ul>
 {% endif %}
 <h2>Reviewed logs</h2>
-<table>
+<table class="logs">
 <thead><tr><th>Staff ID</th><th>Name</th><th>Setting</th><th>Framework, level</th><th>Period</th><th>Reviewed</th>
 <th>Verdict</th><th>Sign-off</th><th>Files</th></tr></thead>
 <tbody>
 {% for log in logs %}<tr id="log-{{ loop.index }}">
-<td>{{ log.staff_id }}</td><td>{{ log.name }}</td><td>{{ log.setting }}</td>
-<td>{{ log.framework_name or log.framework }}{% if log.level_name %}, {{ log.level_name }}{% elif log.level %}, level
-{{ log.level }}{% endif %}</td>
-<td>{{ uk(log.period_start) }}{% if log.period_start or log.period_end %} to {% endif %}{{ uk(log.period_end) }}</td>
-<td>{{ uk(log.reviewed_on) }}</td>
-<td>{% if log.ready %}<span class="yes">Ready for sign-off</span>{% else %}<span class="no">
+<td data-label="Staff ID">{{ log.staff_id }}</td><td data-label="Name">{{ log.name }}</td>
+<td data-label="Setting">{{ log.setting }}</td>
+<td data-label="Framework, level">{{ log.framework_name or log.framework }}
+{%- if log.level_name %}, {{ log.level_name }}{% elif log.level %}, level {{ log.level }}{% endif %}</td>
+<td data-label="Period">{{ uk(log.period_start) }}
+{%- if log.period_start or log.period_end %} to {% endif %}{{ uk(log.period_end) }}</td>
+<td data-label="Reviewed">{{ uk(log.reviewed_on) }}</td>
+<td data-label="Verdict">{% if log.ready %}<span class="yes">Ready for sign-off</span>{% else %}<span class="no">
 {%- if log.cannot_judge %}Cannot judge yet{% else %}Not ready{% endif %}</span>
 {%- if log.reasons %}<ul>{% for reason in log.reasons %}<li>{{ reason }}</li>{% endfor %}</ul>{% endif %}
 {%- endif %}</td>
-<td>{{ log.outcome }}{% if log.manager %} ({{ log.manager }}){% endif %}</td>
-<td><ul>
+<td data-label="Sign-off">{{ log.outcome }}{% if log.manager %} ({{ log.manager }}){% endif %}</td>
+<td data-label="Files"><ul>
 {% for item in log.items %}<li><a href="{{ href(item.member) }}">{{ item.label }}</a></li>
 {% endfor %}{% for gone in log.missing %}<li class="missing">{{ gone.item }}: missing</li>
 {% endfor %}</ul></td>
@@ -223,8 +234,10 @@ def _write_index_html(out: IO[bytes], plan: _Spool, *, scope: BundleScope, creat
     template = env.from_string(_INDEX_TEMPLATE)
     made = dt.datetime.fromisoformat(created)
     created_text = f"{long_date(made.date())}, {made:%H:%M}"
-    for chunk in template.generate(scope=scope.describe(), created=created_text, people=people, logs=_planned(plan),
-                                   log_count=log_count, file_count=file_count, missing=missing, version=__version__,
+    contents = ", ".join([count(people, "person", "people"), count(log_count, "reviewed log"),
+                          count(file_count, "file"), *([count(len(missing), "item") + " missing"] if missing else [])])
+    for chunk in template.generate(scope=scope.describe(), created=created_text, contents=contents,
+                                   logs=_planned(plan), missing=missing, version=__version__,
                                    uk=_uk, href=lambda member: quote(member, safe="/")):
         out.write(chunk.encode("utf-8"))
 

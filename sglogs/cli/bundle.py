@@ -5,12 +5,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..core.formatting import count
+from ..core.formatting import count, long_datetime
 from ..errors import ExitCode
 from .console import err, file_progress, out, user_errors
 from .options import OutboxOption, outbox_settings, parse_date
@@ -96,7 +97,7 @@ def register(app: typer.Typer) -> None:
                 out.print(f"{label}: {member}{note}")
         for member, why in report.refused:
             out.print(f"refused: {member} ({why})")
-        err.print(f"Bundle made {report.created} by sglogs {report.sglogs_version or '?'} for {report.scope}; "
+        err.print(f"Bundle made {_made(report.created)} by sglogs {report.sglogs_version or '?'} for {report.scope}; "
                   f"manifest SHA-256 {report.manifest_sha256}.")
         if not report.authentic:
             why = {"absent": "it carries no signature (manifest.sig)", "invalid": "its signature is not that key's "
@@ -139,3 +140,11 @@ def register(app: typer.Typer) -> None:
         out.print(str(pair.public))
         err.print(f"Keep {pair.private.name} private (sign with: sglogs bundle --sign {pair.private}); publish "
                   f"{pair.public.name} to auditors. Public key SHA-256 {pair.fingerprint}.")
+
+
+def _made(created: str) -> str:
+    """The manifest's creation time as people read it ("6 December 2026 at 19:05"); as written if it is not one."""
+    try:
+        return long_datetime(dt.datetime.fromisoformat(created))
+    except ValueError:
+        return created or "at an unknown time"
