@@ -176,8 +176,21 @@ def journal_url(tmp: Path) -> str:
 
 
 def journal_exists(tmp: Path) -> bool:
-    """Whether the service test's journal exists yet (a PostgreSQL one is made before the test starts)."""
-    return pg_store_url(tmp) is not None or (Path(tmp) / "journal" / "journal.sqlite3").exists()
+    """Whether the service test's journal exists yet, tables and all (a PostgreSQL one is made before the test
+    starts; a SQLite file is there a moment before the service has created its tables in it)."""
+    if pg_store_url(tmp) is not None:
+        return True
+    path = Path(tmp) / "journal" / "journal.sqlite3"
+    if not path.exists():
+        return False
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)) as db:
+            made = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            return {"meta", "files", "instances"} <= made
+    except sqlite3.Error:
+        return False
 
 
 @pytest.fixture(params=STORES)

@@ -60,7 +60,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ..core.formatting import level_heading
+from ..core.formatting import count, level_heading, short_date
 from ..core.formatting import long_date as uk_date
 from ..core.identity import footer_line
 from ..errors import ConfigError
@@ -360,25 +360,25 @@ def _summary(log: ParsedLog, coverage: Sequence[Mapping[str, Any]], counts: Mapp
     entries = log.entries
     if entries:
         dated = [e for e in entries if e.date is not None]
-        evidence = _plural(len(entries), "entry", "entries")
+        evidence = count(len(entries), "entry", "entries")
         if dated:
             first = min(dated, key=lambda e: e.date)  # type: ignore[arg-type, return-value]
             last = max(dated, key=lambda e: e.date)  # type: ignore[arg-type, return-value]
             evidence += (f", dated {_long_date(first.date, first.date_precision)} to "
                          f"{_long_date(last.date, last.date_precision)}")  # fmt: skip
         if len(dated) < len(entries):
-            evidence += f"; {_plural(len(entries) - len(dated), 'entry has', 'entries have')} no date"
+            evidence += f"; {count(len(entries) - len(dated), 'entry has', 'entries have')} no date"
     else:
         evidence = "No evidence rows"
     hours = f"{_hours(counts['hours'])} hours"
     if counts["entries_without_hours"]:
-        hours += f"; {_plural(counts['entries_without_hours'], 'entry gives', 'entries give')} no hours"
+        hours += f"; {count(counts['entries_without_hours'], 'entry gives', 'entries give')} no hours"
     types = _types(log)
-    type_text = _plural(len(types), "type", "types")
+    type_text = count(len(types), "type", "types")
     if types:
         type_text += ": " + ", ".join(f"{name} ({n})" for name, n in types.most_common())
     uncovered = [c["id"] for c in coverage if not c["covered"]]
-    coverage_text = f"{counts['covered']} of {_plural(counts['required'], 'competency', 'competencies')}"
+    coverage_text = f"{counts['covered']} of {count(counts['required'], 'competency', 'competencies')}"
     if not coverage:
         coverage_text = "Not known: the log lists no competencies"
     elif uncovered:
@@ -387,8 +387,8 @@ def _summary(log: ParsedLog, coverage: Sequence[Mapping[str, Any]], counts: Mapp
                   f"{counts['blank']} not assessed")  # fmt: skip
     errors, warnings = counts["errors"], counts["warnings"]
     findings = "; ".join([
-        f"{_plural(errors, 'error', 'errors')} (must be put right before sign-off)" if errors else "No errors",
-        f"{_plural(warnings, 'warning', 'warnings')} (advice)" if warnings else "no warnings",
+        f"{count(errors, 'error', 'errors')} (must be put right before sign-off)" if errors else "No errors",
+        f"{count(warnings, 'warning', 'warnings')} (advice)" if warnings else "no warnings",
     ])  # fmt: skip
     return {"evidence": evidence, "hours": hours, "types": type_text, "coverage": coverage_text,
             "assessment": assessment, "findings": findings}  # fmt: skip
@@ -400,9 +400,9 @@ def _ready_sentence(errors: int, warnings: int, verdict: Readiness = Readiness.R
                 "competencies the log must show; write them on the log's cover or match it to the roster, then "
                 "review it again.")
     if errors:
-        return f"Not ready for sign-off: {_plural(errors, 'error', 'errors')} must be put right first."
+        return f"Not ready for sign-off: {count(errors, 'error', 'errors')} must be put right first."
     if warnings:
-        return f"Ready for sign-off: nothing blocks it; {_plural(warnings, 'warning is', 'warnings are')} advice."
+        return f"Ready for sign-off: nothing blocks it; {count(warnings, 'warning is', 'warnings are')} advice."
     return "Ready for sign-off: no findings."
 
 
@@ -455,17 +455,13 @@ def _action_row(item: ActionItem) -> dict[str, str]:
         "competency": item.competency or "",
         "owner": item.owner or "",
         "resources": item.resources or "",
-        "target_date": _short_date(item.target_date) or "To agree",
+        "target_date": short_date(item.target_date) or "To agree",
         "success_criteria": item.success_criteria or "",
         "rag": item.rag.value.capitalize() if item.rag else "",
         "rag_fill": _RAG_FILLS.get(item.rag, "FFFFFF"),
-        "review_date": _short_date(item.review_date),
+        "review_date": short_date(item.review_date),
         "progress": item.progress or "",
     }
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def _join(values: Iterable[object]) -> str:
@@ -474,10 +470,6 @@ def _join(values: Iterable[object]) -> str:
 
 def _hours(value: float) -> str:
     return f"{round(value, 2):g}"
-
-
-def _short_date(value: dt.date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value else ""
 
 
 def _entry_date(value: dt.date | None, precision: DatePrecision) -> str:

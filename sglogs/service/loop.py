@@ -40,14 +40,11 @@ from pathlib import Path
 from .. import __version__
 from ..config import Settings
 from ..dispatch import (
-    FileKind,
     Outcome,
-    failure_message,
     make_dirs,
     process_file,
 )
 from ..errors import UsageError
-from ..read.safezip import printable_name
 from ..store import (
     Claim,
     ClaimStatus,
@@ -66,6 +63,7 @@ from .handles import open_for_writing
 from .inbox import (
     InboxMixin,
 )
+from .outcomes import OutcomeMixin
 from .recovery import (
     RecoveryMixin,
 )
@@ -100,7 +98,6 @@ from .workers import (
     _Job,
     _proc_token,
     _Snapshot,
-    _where,
     _Worker,
 )
 
@@ -139,7 +136,7 @@ def run_watch(options: WatchOptions, settings: Settings, *, stop: threading.Even
     return WatchService(options, settings, service or service_settings(settings), stop=stop).run()
 
 
-class WatchService(InboxMixin, WatcherMixin, ArchiveMixin, RecoveryMixin):
+class WatchService(InboxMixin, WatcherMixin, ArchiveMixin, RecoveryMixin, OutcomeMixin):
     """One running service: an inbox, an outbox, a journal, an observer and a worker process.
 
     ``process`` is what a file is handed to (``sglogs.dispatch.process_file``); it runs in the worker process, so
@@ -378,22 +375,6 @@ class WatchService(InboxMixin, WatcherMixin, ArchiveMixin, RecoveryMixin):
             finally:
                 self._done_with(work)
 
-    def _unexpected(self, exc: Exception, path: Path, entry: JournalEntry | None, *, started: bool) -> None:
-        """Something failed around one file (the outbox's share gone while filing, the database away): say what,
-        give the file back untouched as far as its attempts go, and try it again later."""
-        assert self.journal is not None
-        delay = self.svc.retry_seconds
-        what = f"file #{entry.id} sha256:{entry.short_sha}" if entry is not None else "a file"
-        level = logging.WARNING if isinstance(exc, OSError) else logging.ERROR
-        logger.log(level, "%s could not be dealt with (%s at %s); trying again in %.1f s", what,
-                   type(exc).__name__, _where(exc), delay)
-        if entry is not None:
-            with contextlib.suppress(Exception):
-                self.journal.release(entry.id, self.instance_id, not_before=time.time() + delay,
-                                     error_kind=type(exc).__name__, error=f"{type(exc).__name__} at {_where(exc)}",
-                                     count_attempt=not started)
-        self._set_aside(path, delay)
-
     def _done_with(self, work: _InFlight) -> None:
         self.in_flight.discard(work.path)
         if work.snapshot.copy is not None:
@@ -580,55 +561,3 @@ class WatchService(InboxMixin, WatcherMixin, ArchiveMixin, RecoveryMixin):
                 self._failed(work.entry, work.path, work.snapshot, failure)
             finally:
                 self._done_with(work)
-
-    def _complete(self, work: _InFlight, outcome: Outcome) -> None:
-        """A file's processing is over: record its outcome and file it away, or look again later."""
-        entry, path, snapshot = work.entry, work.path, work.snapshot
-        seconds = time.monotonic() - work.started
-        if outcome.degraded and not self._degraded_said:
-            self._degraded_said = True
-            logger.warning("logs are only read, not reviewed: %s", outcome.degraded)
-        if (not outcome.accepted and outcome.maybe_incomplete and entry.rechecks == 0
-                and self.svc.incomplete_grace_seconds > 0):
-            self._recheck_later(entry, path, outcome)
-            return
-        self._record_outcome(entry, path, snapshot, outcome, seconds)
-
-    def _too_large(self, snapshot: _Snapshot) -> Outcome:
-        limit = self.settings.read.max_file_mb
-        return Outcome(
-            kind=FileKind.OTHER, accepted=False, error_kind="FileTooLargeError", summary="refused (too large)",
-            message=(f"{printable_name(snapshot.name)} is {snapshot.size / 2**20:.1f} MB, more than sglogs reads "
-                     f"({limit} MB); remove large pictures from it and save it again, or raise read.max_file_mb "
-                     "in sglogs.toml."))
-
-    def _recheck_later(self, entry: JournalEntry, path: Path, outcome: Outcome) -> None:
-        assert self.journal is not None
-        grace = self.svc.incomplete_grace_seconds
-        self.journal.release(entry.id, self.instance_id, not_before=time.time() + grace,
-                             error_kind=outcome.error_kind, error=outcome.message, count_attempt=False, recheck=True)
-        logger.info("file #%d sha256:%s looks incomplete (%s); looking at it again in %.0f s before refusing it",
-                    entry.id, entry.short_sha, outcome.error_kind, grace)
-        self._set_aside(path, grace)
-
-    def _failed(self, entry: JournalEntry, path: Path, snapshot: _Snapshot, failure: WorkerFailure) -> None:
-        assert self.journal is not None
-        error = f"{failure.kind} at {failure.detail}" if failure.detail else failure.kind
-        if not failure.environmental and entry.attempts >= self.svc.max_attempts:
-            self._give_up(entry, path, snapshot, error)
-            return
-        delay = self.svc.retry_seconds * (1 if failure.environmental else entry.attempts)
-        self.journal.release(entry.id, self.instance_id, not_before=time.time() + delay, error_kind=failure.kind,
-                             error=error, count_attempt=not failure.environmental)
-        self.report.retries += 1
-        counted = "not counted" if failure.environmental else f"attempt {entry.attempts} of {self.svc.max_attempts}"
-        logger.warning("file #%d sha256:%s failed (%s; %s); trying again in %.0f s", entry.id, entry.short_sha,
-                       error, counted, delay)
-        self._set_aside(path, delay)
-
-    def _give_up(self, entry: JournalEntry, path: Path, snapshot: _Snapshot, last_error: str) -> None:
-        attempts = min(entry.attempts, self.svc.max_attempts)
-        outcome = Outcome(kind=FileKind(entry.kind or "other"), accepted=False, error_kind="TooManyAttempts",
-                          message=failure_message(snapshot.name, attempts, last_error),
-                          summary=f"refused after {attempts} failed attempts")
-        self._record_outcome(entry, path, snapshot, outcome, 0.0)
