@@ -132,7 +132,7 @@ def _write_index_xlsx(out: IO[bytes], plan: _Spool, files: _Spool, created: dt.d
     index = _StreamedSheet(
         "Index", ("Staff ID", "Name", "Setting", "Log ID", "Period", "Reviewed on", "Item", "File", "SHA-256",
                   "Size (bytes)", "Missing because"),
-        (12, 28, 30, 24, 24, 12, 26, 60, 66, 12, 50), lambda: _index_rows(plan, files),
+        (10, 18, 18, 22, 22, 11, 22, 46, 22, 10, 28), lambda: _index_rows(plan, files),  # wrapped: A4 wide
         print_title=f"Evidence bundle: index · {long_date(created)}")
     extra = _StreamedSheet("Bundle files", ("Item", "File"), (34, 26), lambda: [
         ["Register extract", _Link(REGISTER_EXTRACT, REGISTER_EXTRACT)],

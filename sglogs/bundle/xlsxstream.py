@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Final
 
+from ..reports.printing import wrapped_lines
+
 # ------------------------------------------------------------------------------ index.xlsx, streamed
 #
 # openpyxl keeps every hyperlink of a sheet in memory until it saves (about 2 KB each: 60 MB for a bundle of
@@ -32,7 +34,7 @@ _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 #: Excel opens at most 65,530 hyperlinks per worksheet: longer indexes continue on another sheet.
 ROWS_PER_SHEET: Final = 60_000
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_STYLE_HEADER, _STYLE_LINK, _STYLE_DATE = 1, 2, 3
+_STYLE_HEADER, _STYLE_LINK, _STYLE_DATE, _STYLE_TEXT = 1, 2, 3, 4
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's 1900 date system (its 1900 leap-year bug included)
 _STYLES_XML = (
     f'{_XML_HEAD}<styleSheet xmlns="{_XLSX_MAIN}">'
@@ -44,11 +46,17 @@ _STYLES_XML = (
     '<fill><patternFill patternType="solid"><fgColor rgb="FF1F5F5B"/><bgColor indexed="64"/></patternFill></fill>'
     '</fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    # every cell wraps in its column, top-aligned: a 64-character fingerprint or a long file name running over the
+    # next cells would make the printed page (fitted to one page wide) too small to read
+    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
     '<alignment wrapText="1" vertical="top"/></xf>'
-    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
+    '<alignment wrapText="1" vertical="top"/></xf>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1">'
+    '<alignment vertical="top"/></xf>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    '<alignment wrapText="1" vertical="top"/></xf></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
 )
 
@@ -82,7 +90,7 @@ def _column(index: int) -> str:
     return letters
 
 
-def _cell_xml(ref: str, value: _Cell, style: int = 0) -> str:
+def _cell_xml(ref: str, value: _Cell, style: int = _STYLE_TEXT) -> str:
     styled = f' s="{style}"' if style else ""
     if value is None:
         return ""
@@ -120,7 +128,11 @@ def _write_sheet_part(package: zipfile.ZipFile, number: int, sheet: _StreamedShe
                                             for i, text in enumerate(sheet.header)) + "</row>").encode())
         for number_in_sheet, row in enumerate(_sheet_rows(sheet, first), start=2):
             cells = "".join(_cell_xml(f"{_column(i)}{number_in_sheet}", v) for i, v in enumerate(row))
-            part.write(f'<row r="{number_in_sheet}">{cells}</row>'.encode())
+            # the height the wrapped text needs: neither Excel nor LibreOffice reliably grows a row on opening
+            lines = max((wrapped_lines(v.text if isinstance(v, _Link) else v, w)
+                         for v, w in zip(row, sheet.widths, strict=False) if isinstance(v, str | _Link)), default=1)
+            height = f' ht="{15 * lines + 2}" customHeight="1"' if lines > 1 else ""
+            part.write(f'<row r="{number_in_sheet}"{height}>{cells}</row>'.encode())
             rows += 1
         part.write(f'</sheetData><autoFilter ref="A1:{last_column}{rows + 1}"/>'.encode())
         links = 0

@@ -55,6 +55,17 @@ def print_on_a4(ws: Worksheet | WriteOnlyWorksheet, title: str, *, run_date: dt.
         ws.print_title_rows = header_rows
 
 
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` units wide (Calibri 11), erring on the tall side.
+
+    Example:
+        >>> wrapped_lines("0123456789abcdef" * 4, 22), wrapped_lines("Feedback report", 22)
+        (3, 1)
+    """
+    per_line = max(1, int(width * 1.2))  # Calibri 11: about 1.2 average characters a unit of width
+    return sum(-(-len(part) // per_line) or 1 for part in text.split("\n"))
+
+
 def fit_row_height(ws: Worksheet, cells: Sequence[Cell], *, line_height: float = 15.0) -> None:
     """Give the row of ``cells`` (just written, one row) the height its longest wrapped text needs.
 
@@ -68,8 +79,6 @@ def fit_row_height(ws: Worksheet, cells: Sequence[Cell], *, line_height: float =
     lines = 1
     for cell in cells:
         if isinstance(cell.value, str) and cell.alignment.wrap_text:
-            width = ws.column_dimensions[cell.column_letter].width or 8.43
-            per_line = max(1, int(width * 1.2))  # Calibri 11: about 1.2 average characters a unit of width
-            lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in cell.value.split("\n")))
+            lines = max(lines, wrapped_lines(cell.value, ws.column_dimensions[cell.column_letter].width or 8.43))
     if lines > 1 and cells:
         ws.row_dimensions[cells[0].row].height = line_height * lines + 2
