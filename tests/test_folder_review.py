@@ -73,3 +73,16 @@ def test_a_run_that_reviews_nothing_keeps_the_summary(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "0 logs reviewed" in result.stderr and "no batch summary written" in result.stderr
     assert (out / "batch-summary.xlsx").read_bytes() == before
+
+
+def test_a_log_without_a_staff_id_says_how_it_will_be_matched(tmp_path: Path) -> None:
+    # an organisation's own template (tests/data, made by another writer): no sglogs identity, a name on the cover
+    folder = tmp_path / "own-templates"
+    folder.mkdir()
+    shutil.copy(PROJECT_DIR / "tests" / "data" / "foreign-cpd-learning-record.docx", folder)
+    out = tmp_path / "reviews"
+    result = runner.invoke(app, ["review", str(folder), "--out", str(out), "--outbox", str(tmp_path / "outbox")])
+    assert result.exit_code in (0, 1), result.output
+    assert "(no staff id: the register matches it by the name on its cover)" in result.stdout
+    rows = list(load_workbook(out / "batch-summary.xlsx")["Reviews"].values)
+    assert rows[1][1] == "None on the log (matched by name in the register)"

@@ -226,7 +226,8 @@ def review(
             state = ("ready" if result.ready else "cannot judge yet (framework or level unknown)"
                      if readiness(result.findings).value == "cannot judge yet" else f"not ready ({errors} to fix)")
             who = " ".join(p for p in (result.staff_id, result.staff_name) if p)
-            out.print(f"{who + ', ' if who else ''}{result.source.name}: {state}")
+            unnamed = "" if result.staff_id else " (no staff id: the register matches it by the name on its cover)"
+            out.print(f"{who + ', ' if who else ''}{result.source.name}: {state}{unnamed}")
         for source, reason in batch.failures:
             err.print(f"{source.name}: {reason}")
         for source, reason in batch.skipped:

@@ -26,8 +26,11 @@ _HEADER = Font(name="Calibri", bold=True, color="FFFFFF")  # named: LibreOffice 
 _FILL = PatternFill("solid", fgColor="1F5F5B")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 #: The columns of the "Reviews" sheet and their widths (characters); headers wrap, so none is cut when printed.
-_COLUMNS = (("Name", 22), ("Staff ID", 10), ("Period start", 12), ("Period end", 12), ("File", 30),
+_COLUMNS = (("Name", 22), ("Staff ID", 16), ("Period start", 12), ("Period end", 12), ("File", 30),
             ("Ready for sign-off", 13), ("Errors", 8), ("Warnings", 9), ("Entries", 8), ("What blocks sign-off", 70))
+#: A log from an organisation's own template carries no staff id: the register, the audit and bundles match it
+#: to a roster person by the name (and setting, role, level) on its cover, and list it as unmatched otherwise.
+_NO_STAFF_ID = "None on the log (matched by name in the register)"
 _MAX_REASONS = 5  # the rest are in the feedback report: a row stays short enough to print many a page
 
 
@@ -50,7 +53,7 @@ def write_batch_summary(report: BatchReport, path: Path, mode: int = 0o600, *, t
         more = len(errors) - _MAX_REASONS
         reasons = "\n".join(f.message for f in errors[:_MAX_REASONS]) + (
             f"\n… and {more} more in the feedback report" if more > 0 else "")
-        append_text(ws, [result.staff_name or "", result.staff_id or "", result.period[0], result.period[1],
+        append_text(ws, [result.staff_name or "", result.staff_id or _NO_STAFF_ID, result.period[0], result.period[1],
                          result.source.name, state, len(errors), len(result.findings) - len(errors), result.entries,
                          reasons])
     _style(ws, [width for _, width in _COLUMNS], dates=(3, 4))
