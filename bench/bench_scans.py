@@ -8,7 +8,7 @@ quality 30, phone photo), and shuffles them into one image-only PDF. Then it tim
 (OCR off: the page codes alone, then with OCR when Tesseract is installed) and, for comparison in the same run,
 the naive decode: zxing-cpp on every variant of every page (all turns, downscaled, despeckled, binarised)
 without stopping at the first code found. Prints the identification rate per kind of damage, seconds per page,
-pages a minute, peak memory and the ratio naive / sglogs.
+pages a minute, peak memory of the process (its own page images included) and the ratio naive / sglogs.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{kind:<14}{right[kind]:>6}/{total[kind]:<5}")
     print(f"{'all':<14}{sum(right.values()):>6}/{n:<5} ({sum(right.values()) / n:.1%})")
     print(f"sglogs read_scan, codes only: {seconds:.1f} s, {seconds / n:.2f} s a page, {n / seconds * 60:.0f} pages "
-          f"a minute; peak memory {peak_mb:.0f} MB")
+          f"a minute; peak memory of this process (the damaged pages included) {peak_mb:.0f} MB")
     print(f"naive (rendered, every variant of every page tried): {naive:.1f} s, {naive / n:.2f} s a page; "
           f"ratio naive / sglogs {naive / seconds:.1f}x")
     if ocr_seconds is not None:
