@@ -292,7 +292,8 @@ def review_or_read(
 
     sha256 = log.source.sha256 if log is not None else _sha256_file(path)
     original = OriginalFile(name=path.name, sha256=sha256)
-    results = review_logs(path, settings, out_dir=out_dir, frameworks=frameworks, log=log,  # read once, in classify
+    # a Word, Excel or PDF log was read once, in classify; a scan (log None) is decoded once, here
+    results = review_logs(path, settings, out_dir=out_dir, frameworks=frameworks, log=log,
                           outbox=outbox, original=original)
     make_durable([r.index_entry for r in results if r.index_entry is not None])  # the outputs: by the caller
     staff = ", ".join(dict.fromkeys(r.staff_id for r in results if r.staff_id)) or None

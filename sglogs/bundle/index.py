@@ -10,7 +10,6 @@ from urllib.parse import quote
 
 from jinja2 import Environment, StrictUndefined
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -45,9 +44,7 @@ def _sheet(wb: Workbook, title: str, header: list[str], widths: list[int], *, pr
 def _put_row(ws: Any, row: int, values: tuple[object, ...]) -> None:
     cells = []
     for column, value in enumerate(values, start=1):
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)  # a control character typed into a log: openpyxl refuses it
-        # security: names and evidence are untrusted: "=HYPERLINK(...)" stays text, never a formula
+        # security: names and evidence are untrusted: put_text keeps "=HYPERLINK(...)" text and drops control characters
         cell = put_text(ws, row, column, value)
         # wrapped in its column: text running over the next cells would widen the printed page to unreadable
         cell.alignment = _WRAP
