@@ -10,21 +10,16 @@ from urllib.parse import quote
 
 from jinja2 import Environment, StrictUndefined
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .. import __version__
-from ..core.formatting import count, long_date
-from ..reports.printing import DATE_FORMAT, fit_row_height, print_on_a4
+from ..core.formatting import count, long_date, long_datetime
+from ..reports.printing import DATE_FORMAT, WRAP, fit_row_height, print_on_a4, style_header
 from ..workbook_text import put_text
 from .model import INDEX_HTML, MANIFEST_NAME, REGISTER_EXTRACT, MissingItem
 from .plan import _planned, _PlannedLog, _Spool
 from .scope import BundleScope
 from .xlsxstream import _Cell, _Link, _StreamedSheet, _write_streamed_xlsx
-
-_HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")  # named: LibreOffice falls back to a serif
-_HEADER_FILL = PatternFill("solid", fgColor="1F5F5B")
-_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], widths: list[int], *, print_title: str,
@@ -33,8 +28,7 @@ def _sheet(wb: Workbook, title: str, header: list[str], widths: list[int], *, pr
     ws.title = title
     for column, (text, width) in enumerate(zip(header, widths, strict=True), start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
-        cell = put_text(ws, 1, column, text)
-        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
+        style_header(put_text(ws, 1, column, text))
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = "A2"
     print_on_a4(ws, print_title, run_date=created)
@@ -47,7 +41,7 @@ def _put_row(ws: Any, row: int, values: tuple[object, ...]) -> None:
         # security: names and evidence are untrusted: put_text keeps "=HYPERLINK(...)" text and drops control characters
         cell = put_text(ws, row, column, value)
         # wrapped in its column: text running over the next cells would widen the printed page to unreadable
-        cell.alignment = _WRAP
+        cell.alignment = WRAP
         if isinstance(value, dt.date):
             cell.number_format = DATE_FORMAT  # a real Excel date, shown the UK way
         cells.append(cell)
@@ -229,8 +223,7 @@ def _write_index_html(out: IO[bytes], plan: _Spool, *, scope: BundleScope, creat
     # autoescape: names, settings and outcomes are typed by people and may hold "<script>"
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     template = env.from_string(_INDEX_TEMPLATE)
-    made = dt.datetime.fromisoformat(created)
-    created_text = f"{long_date(made.date())}, {made:%H:%M}"
+    created_text = long_datetime(dt.datetime.fromisoformat(created))
     contents = ", ".join([count(people, "person", "people"), count(log_count, "reviewed log"),
                           count(file_count, "file"), *([count(len(missing), "item") + " missing"] if missing else [])])
     for chunk in template.generate(scope=scope.describe(), created=created_text, contents=contents,

@@ -23,7 +23,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -31,11 +31,10 @@ from ..audit import AMBER_AT_PERCENT, GREEN_AT_PERCENT, QCARD_SOURCE, AuditFigur
 from ..files import atomic_save
 from ..models import RagStatus
 from ..workbook_text import put_text  # security: every string a string, never a formula
-from .printing import fit_row_height, print_on_a4
+from .printing import ACCENT, WRAP, fit_row_height, print_on_a4, style_header
 
 #: Badge fills (RGB hex) per RAG, the same light fills as the review documents' action plan; grey: no data.
 RAG_FILLS = {RagStatus.RED: "F4CCCC", RagStatus.AMBER: "FFE599", RagStatus.GREEN: "D9EAD3", None: "E7E6E6"}
-_ACCENT = "1F5F5B"
 _FONT = "Arial"
 TITLE = "Q-card self-assessment"
 SUBTITLE = "Safeguarding competency logs"
@@ -85,7 +84,7 @@ def _table(document: WordDocument, headers: Sequence[str], widths: Sequence[floa
     table.autofit = False
     _widths(table, widths)
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        _shade(cell, _ACCENT)
+        _shade(cell, ACCENT)
         _cell_text(cell, header, bold=True, colour="FFFFFF")
     _repeat_header(table)
     return table
@@ -151,7 +150,7 @@ def _setup(document: WordDocument, footer_text: str) -> None:
     for name in ("Title", "Subtitle", "Heading 1", "Heading 2"):
         style = document.styles[name]
         style.font.name = _FONT
-        style.font.color.rgb = RGBColor.from_string(_ACCENT)
+        style.font.color.rgb = RGBColor.from_string(ACCENT)
     document.styles["Title"].font.size = Pt(20)
     document.styles["Heading 1"].font.size = Pt(13)
     grid = document.styles["Table Grid"]  # the text of every table: small, no space under paragraphs
@@ -252,15 +251,11 @@ def write_audit_docx(
 
 # ------------------------------------------------------------------------------------------------- workbook
 
-_HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")  # named: LibreOffice's fallback is a serif
-_HEADER_FILL = PatternFill("solid", fgColor=_ACCENT)
-_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _sheet_header(ws: Worksheet, headers: Sequence[str], widths: Sequence[float]) -> None:
     for column, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = put_text(ws, 1, column, header)
-        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
+        style_header(put_text(ws, 1, column, header))
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.freeze_panes = "A2"
 
@@ -301,7 +296,7 @@ def write_audit_xlsx(
                   rag_word(answer.rag), further or None)
         cells = [put_text(ws, row, column, value) for column, value in enumerate(values, start=1)]
         for cell in cells:
-            cell.alignment = _WRAP
+            cell.alignment = WRAP
         cells[7].number_format = "0%"
         cells[8].fill = PatternFill("solid", fgColor=RAG_FILLS[answer.rag])
         fit_row_height(ws, cells)
@@ -317,7 +312,7 @@ def write_audit_xlsx(
                 (answer.number, answer.title, person.staff_id, person.name, "Yes" if person.counted else "No",
                  person.detail), start=1)]
             for cell in cells:
-                cell.alignment = _WRAP
+                cell.alignment = WRAP
             fit_row_height(people, cells)
     people.auto_filter.ref = f"A1:F{max(row, 2)}"
     print_on_a4(people, f"{title} · the people behind each figure", run_date=as_of)

@@ -8,23 +8,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..files import atomic_save
 from ..verdicts import readiness
 from ..workbook_text import append_text  # security: every string a string, never a formula
-from .printing import DATE_FORMAT, fit_row_height, print_on_a4
+from .printing import DATE_FORMAT, WRAP, fit_row_height, print_on_a4, style_header
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
     from ..review import BatchReport
 
-_HEADER = Font(name="Calibri", bold=True, color="FFFFFF")  # named: LibreOffice falls back to a serif
-_FILL = PatternFill("solid", fgColor="1F5F5B")
-_WRAP = Alignment(wrap_text=True, vertical="top")
 #: The columns of the "Reviews" sheet and their widths (characters); headers wrap, so none is cut when printed.
 _COLUMNS = (("Name", 22), ("Staff ID", 16), ("Period start", 12), ("Period end", 12), ("File", 30),
             ("Ready for sign-off", 13), ("Errors", 8), ("Warnings", 9), ("Entries", 8), ("What blocks sign-off", 70))
@@ -77,13 +73,13 @@ def write_batch_summary(report: BatchReport, path: Path, mode: int = 0o600, *, t
 
 def _style(ws: Worksheet, widths: list[int], dates: tuple[int, ...] = ()) -> None:
     for cell in ws[1]:
-        cell.font, cell.fill, cell.alignment = _HEADER, _FILL, _WRAP
+        style_header(cell)
     ws.row_dimensions[1].height = 30  # two lines: "Ready for / sign-off" is never cut
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            cell.alignment = _WRAP
+            cell.alignment = WRAP
             if cell.column in dates:
                 cell.number_format = DATE_FORMAT
         fit_row_height(ws, list(row))

@@ -25,17 +25,14 @@ from ..files import atomic_save
 from ..matching import UnmatchedLog
 from ..register import BAND_DAYS, RAG_COLOURS, ComplianceGroup, RegisterRow, RegisterSummary, band_colours
 from ..workbook_text import put_text  # security: every string a string, never a formula
-from .printing import DATE_FORMAT, fit_row_height, print_on_a4
+from .printing import ACCENT, DATE_FORMAT, WRAP, fit_row_height, print_on_a4, style_header
 
 PERCENT_FORMAT = "0%"
 # fonts are named: a Font without a name falls back to a serif face in LibreOffice
 _FONT = "Calibri"
-_HEADER_FONT = Font(name=_FONT, bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="1F5F5B")
 _TITLE_FONT = Font(name=_FONT, bold=True, size=14)
-_HEADING_FONT = Font(name=_FONT, bold=True, size=11, color="1F5F5B")
+_HEADING_FONT = Font(name=_FONT, bold=True, size=11, color=ACCENT)
 _TOP = Alignment(vertical="top")
-_WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTRE = Alignment(horizontal="center", vertical="top")
 _CENTRE_WRAP = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
@@ -83,7 +80,7 @@ def _header(ws: Worksheet, row: int, labels: Sequence[str], first_column: int = 
     for offset, label in enumerate(labels):
         cell = put_text(ws, row, first_column + offset, label)
         centred = 0 < numbers_from <= offset
-        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _CENTRE_WRAP if centred else _WRAP
+        style_header(cell, _CENTRE_WRAP if centred else WRAP)
 
 
 def _register_sheet(ws: Worksheet, rows: Sequence[RegisterRow], title: str, band_days: Sequence[int],
@@ -98,7 +95,7 @@ def _register_sheet(ws: Worksheet, rows: Sequence[RegisterRow], title: str, band
         for column, (_, _, value_of, kind) in enumerate(COLUMNS, start=1):
             value = value_of(row)
             cell = put_text(ws, row_number, column, value if value not in (None, "") else None)
-            cell.alignment = _WRAP if kind == "wrap" else _TOP
+            cell.alignment = WRAP if kind == "wrap" else _TOP
             if kind == "date":
                 cell.number_format = DATE_FORMAT
             cells.append(cell)
@@ -169,7 +166,7 @@ def _summary_sheet(ws: Worksheet, result: RegisterSummary, *, organisation: str,
     ws.row_dimensions[row + 1].height = 30
     for offset, group in enumerate(result.by_level, start=2):
         put_text(ws, row + offset, 1, group.level)
-        put_text(ws, row + offset, 2, group.framework_name or group.framework).alignment = _WRAP
+        put_text(ws, row + offset, 2, group.framework_name or group.framework).alignment = WRAP
         _group_cells(ws, row + offset, 3, group)
     for column, width in zip("ABCDEFGHI", (30, 34, 10, 10, 10, 10, 10, 10, 10), strict=True):
         ws.column_dimensions[column].width = width
@@ -223,7 +220,7 @@ def _unmatched_sheet(ws: Worksheet, unmatched: Sequence[UnmatchedLog], title: st
         cells = []
         for column, value in enumerate(values, start=1):
             cell = put_text(ws, row_number, column, value if value not in (None, "") else None)
-            cell.alignment = _WRAP
+            cell.alignment = WRAP
             if isinstance(value, dt.date):
                 cell.number_format = DATE_FORMAT
             cells.append(cell)
